@@ -1,0 +1,57 @@
+package io.livekit.agents.room;
+
+import java.time.Duration;
+
+/**
+ * Where a local audio track gets its PCM. Writes of any size go into a bounded playout queue; a pacer thread
+ * ({@code lk-audio-pacer-<track>}) sends exactly 10 ms to WebRTC every 10 ms against an absolute clock, and sends
+ * silence when the queue is empty. A writer faster than real time is held back ({@link #write} blocks) while the
+ * queue is full; nothing is dropped silently.
+ *
+ * <p>{@link #write} may be called from one thread at a time (concurrent writers are serialised in arrival order);
+ * the other methods from any thread.
+ */
+public interface AudioSource {
+  int sampleRate();
+
+  int channels();
+
+  /**
+   * Queues interleaved 16-bit PCM ({@code length} samples, a multiple of {@link #channels()}) and blocks while the
+   * queue is full.
+   *
+   * @return the number of samples accepted: {@code length}, or less if {@link #clear()} ran meanwhile (the rest is
+   *     discarded)
+   * @throws RoomException {@code INVALID_ARGUMENT} for a length that is not a multiple of the channel count;
+   *     {@code DISCONNECTED} once the track is closed
+   */
+  int write(short[] pcm, int offset, int length) throws InterruptedException;
+
+  /** Writes a whole frame, which must have this source's sample rate and channel count. */
+  default int write(AudioFrame frame) throws InterruptedException {
+    if (frame.sampleRate() != sampleRate() || frame.channels() != channels()) {
+      throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "frame is " + frame.sampleRate() + " Hz/"
+          + frame.channels() + " ch but the source is " + sampleRate() + " Hz/" + channels() + " ch");
+    }
+    return write(frame.data(), 0, frame.data().length);
+  }
+
+  /** Drops everything queued (barge-in); blocked writers return early; pending playout waits return false. */
+  void clear();
+
+  /**
+   * Waits until everything written so far has been handed to WebRTC.
+   *
+   * @return true when it all played out, false if {@link #clear()} discarded part of it or the wait timed out
+   */
+  boolean waitForPlayout(Duration timeout) throws InterruptedException;
+
+  /** Audio queued and not yet sent, in milliseconds (exact, from the queue level). */
+  long queuedMillis();
+
+  /** Samples per channel handed to WebRTC so far, silence included (the emission clock). */
+  long emittedSamples();
+
+  /** Samples per channel of silence sent while a write was still expected (the queue ran dry mid-utterance). */
+  long underrunSamples();
+}

@@ -1,0 +1,68 @@
+package io.livekit.agents.room;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * This client in the room: creates and publishes local tracks and sends data packets.
+ *
+ * <p>The blocking methods may be called from any thread except the room's event thread (they fail there with
+ * {@link RoomException.Code#WRONG_THREAD}).
+ */
+public interface LocalParticipant extends Participant {
+  /** The largest payload {@link #publishData} accepts, in bytes (one DataPacket per message, 64 000 bytes max). */
+  int MAX_DATA_PAYLOAD_BYTES = 64_000 - 1_000;
+
+  /** Its publications by track sid; an unmodifiable snapshot. */
+  @Override
+  Map<String, LocalTrackPublication> trackPublications();
+
+  /**
+   * Creates a local audio track fed by a new {@link AudioSource}. Nothing is sent until the track is published.
+   *
+   * @throws RoomException {@code MEDIA_UNAVAILABLE} if WebRTC cannot run here, {@code INVALID_ARGUMENT} for a bad
+   *     format
+   */
+  LocalAudioTrack createAudioTrack(String name, AudioSourceOptions options);
+
+  /**
+   * Creates a local video track fed by a new {@link VideoSource}. Nothing is sent until the track is published.
+   *
+   * @throws RoomException {@code MEDIA_UNAVAILABLE} if WebRTC cannot run here, {@code INVALID_ARGUMENT} for a bad
+   *     size
+   */
+  LocalVideoTrack createVideoTrack(String name, VideoSourceOptions options);
+
+  /**
+   * Publishes a track: asks the server (AddTrack), waits for its TrackPublished answer, adds the track to the
+   * publisher peer connection and renegotiates. Blocks until the server has acknowledged the publication, at most
+   * {@code timeout}.
+   *
+   * @throws RoomException {@code TIMEOUT}, {@code NOT_ALLOWED}, {@code PUBLISH_FAILED} or {@code DISCONNECTED}
+   */
+  LocalTrackPublication publishTrack(LocalTrack track, TrackPublishOptions options, Duration timeout);
+
+  /** {@link #publishTrack(LocalTrack, TrackPublishOptions, Duration)} with a 15 s timeout. */
+  default LocalTrackPublication publishTrack(LocalTrack track, TrackPublishOptions options) {
+    return publishTrack(track, options, Duration.ofSeconds(15));
+  }
+
+  /** Stops publishing the track with this sid and renegotiates; its source keeps working. Unknown sids are ignored. */
+  void unpublishTrack(String trackSid);
+
+  /**
+   * Sends one data packet to the room (or to {@link DataPublishOptions#destinationIdentities()}). Reliable packets
+   * are ordered and retransmitted; lossy ones are neither. Returns once the packet is handed to the data channel
+   * (which may first wait for the publisher connection, up to 15 s).
+   *
+   * @throws RoomException {@code INVALID_ARGUMENT} if the payload exceeds {@link #MAX_DATA_PAYLOAD_BYTES},
+   *     {@code NOT_ALLOWED} without the publish-data permission, {@code DISCONNECTED}, {@code TIMEOUT}
+   */
+  void publishData(byte[] payload, DataPublishOptions options);
+
+  /**
+   * Asks the server to change this participant's metadata (needs the {@code canUpdateOwnMetadata} grant). The
+   * change shows up in a later participant update; this call does not wait for it.
+   */
+  void setMetadata(String metadata);
+}
