@@ -1,5 +1,7 @@
 package io.livekit.agents;
 
+import io.livekit.agents.room.ParticipantKind;
+
 import java.util.Map;
 import java.util.Objects;
 
