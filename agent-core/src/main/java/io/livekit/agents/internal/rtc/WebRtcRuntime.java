@@ -1,0 +1,51 @@
+package io.livekit.agents.internal.rtc;
+
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import io.livekit.agents.room.RoomException;
+
+/**
+ * The process-wide WebRTC factory, made on first use: webrtc-java's natives, a headless audio device (started
+ * BEFORE the factory is created: libwebrtc aborts the JVM otherwise) and one {@link PeerConnectionFactory}.
+ * Loading happens here, never in a static initializer of a user-facing class, so a machine without the natives
+ * gets a clear {@link RoomException} instead of a {@code NoClassDefFoundError}.
+ */
+final class WebRtcRuntime {
+  private static WebRtcRuntime instance;
+  private static Throwable failure;
+
+  final HeadlessAudioDeviceModule audioDevice;
+  final PeerConnectionFactory factory;
+
+  private WebRtcRuntime(HeadlessAudioDeviceModule audioDevice, PeerConnectionFactory factory) {
+    this.audioDevice = audioDevice;
+    this.factory = factory;
+  }
+
+  /** The runtime, created on first call. Throws {@code MEDIA_UNAVAILABLE} with the cause and the fix. */
+  static synchronized WebRtcRuntime get() {
+    if (instance != null) {
+      return instance;
+    }
+    if (failure == null) {
+      try {
+        HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
+        // Playout pulls decoded remote audio through the mixer into our AudioTrackSinks; it must run before the
+        // factory exists (see docs/toolchain.md: a never-started headless device aborts the JVM).
+        adm.initPlayout();
+        adm.startPlayout();
+        instance = new WebRtcRuntime(adm, new PeerConnectionFactory(adm));
+        return instance;
+      } catch (Throwable t) {
+        failure = t;
+      }
+    }
+    String platform = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
+    String hint = String.valueOf(failure).contains("libpulse")
+        ? "install the PulseAudio client library (Debian/Ubuntu: apt-get install libpulse0; no sound server is needed)"
+        : "webrtc-java needs its native classifier jar for this platform (dev.onvoid.webrtc:webrtc-java:"
+            + "linux-x86_64 is the one tested here) and glibc 2.31 or newer";
+    throw new RoomException(RoomException.Code.MEDIA_UNAVAILABLE,
+        "WebRTC is not available on " + platform + ": " + failure + "; " + hint, failure);
+  }
+}
