@@ -1,0 +1,214 @@
+package io.livekit.agents.internal.worker;
+
+import io.livekit.agents.JobContext;
+import io.livekit.agents.JobInfo;
+import io.livekit.agents.ShutdownCallback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+
+/** The context of one running job. Thread-safe. */
+final class JobContextImpl implements JobContext {
+
+    private static final Logger log = LoggerFactory.getLogger(JobContextImpl.class);
+
+    /** Who cancelled a job; decides the status reported when the handler then ends. */
+    enum CancelCause {
+        /** The server sent a JobTermination. */
+        SERVER,
+        /** The job called {@link JobContext#shutdown}. */
+        SHUTDOWN,
+        /** The worker is stopping (stopNow, drain timeout, fatal failure). */
+        WORKER
+    }
+
+    private final JobInfo job;
+    private final String workerId;
+    private final String url;
+    private final String token;
+    private final String identity;
+    private final Map<String, String> mdc;
+    private final BiConsumer<JobContextImpl, String> onCancel;
+    private final CompletableFuture<String> cancelled = new CompletableFuture<>();
+    private final List<ShutdownCallback> callbacks = new ArrayList<>();
+
+    private volatile CancelCause cancelCause;
+    // guarded by this
+    private Thread thread;
+    private boolean ended;
+    private String endReason;
+
+    JobContextImpl(JobInfo job, String workerId, String url, String token, String identity, Map<String, String> mdc,
+                   BiConsumer<JobContextImpl, String> onCancel) {
+        this.job = job;
+        this.workerId = workerId;
+        this.url = url;
+        this.token = token;
+        this.identity = identity;
+        this.mdc = Map.copyOf(mdc);
+        this.onCancel = onCancel;
+    }
+
+    @Override
+    public JobInfo job() {
+        return job;
+    }
+
+    @Override
+    public String workerId() {
+        return workerId;
+    }
+
+    @Override
+    public String url() {
+        return url;
+    }
+
+    @Override
+    public String token() {
+        return token;
+    }
+
+    @Override
+    public String participantIdentity() {
+        return identity;
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled.isDone();
+    }
+
+    @Override
+    public Optional<String> cancelReason() {
+        return Optional.ofNullable(cancelled.getNow(null));
+    }
+
+    @Override
+    public CompletionStage<String> cancellation() {
+        return cancelled.minimalCompletionStage();
+    }
+
+    @Override
+    public void awaitCancellation() throws InterruptedException {
+        try {
+            cancelled.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);   // never completed exceptionally
+        }
+    }
+
+    @Override
+    public boolean awaitCancellation(Duration timeout) throws InterruptedException {
+        try {
+            cancelled.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void addShutdownCallback(ShutdownCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        String runNow;
+        synchronized (this) {
+            if (!ended) {
+                callbacks.add(callback);
+                return;
+            }
+            runNow = endReason;
+        }
+        runCallback(callback, runNow);
+    }
+
+    @Override
+    public void shutdown(String reason) {
+        cancel("shutdown requested: " + Objects.requireNonNull(reason, "reason"), CancelCause.SHUTDOWN);
+    }
+
+    @Override
+    public Map<String, String> loggingContext() {
+        return mdc;
+    }
+
+    /** Cancels: completes the future, interrupts the handler's thread, tells the worker. False if already done. */
+    boolean cancel(String reason, CancelCause cause) {
+        synchronized (this) {
+            if (cancelled.isDone()) {
+                return false;
+            }
+            cancelCause = cause;
+            cancelled.complete(reason);
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+        onCancel.accept(this, reason);
+        return true;
+    }
+
+    CancelCause cancelCause() {
+        return cancelCause;
+    }
+
+    /** The handler's thread starts; interrupts go to it until {@link #detach()}. */
+    synchronized void attach(Thread t) {
+        thread = t;
+        if (cancelled.isDone()) {
+            t.interrupt();
+        }
+    }
+
+    /** The handler's thread leaves; no more interrupts. */
+    synchronized void detach() {
+        thread = null;
+    }
+
+    /** Runs the shutdown callbacks once, on the calling thread. */
+    void runShutdownCallbacks(String reason) {
+        List<ShutdownCallback> toRun;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            endReason = reason;
+            toRun = new ArrayList<>(callbacks);
+            callbacks.clear();
+        }
+        for (ShutdownCallback cb : toRun) {
+            runCallback(cb, reason);
+        }
+    }
+
+    private void runCallback(ShutdownCallback cb, String reason) {
+        try {
+            cb.onShutdown(reason);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("a shutdown callback of job {} was interrupted", job.id());
+        } catch (Exception | LinkageError | AssertionError e) {
+            log.warn("a shutdown callback of job {} failed: {}", job.id(), e.toString(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JobContext{" + job + ", identity=" + identity + (isCancelled() ? ", cancelled" : "") + '}';
+    }
+}
