@@ -82,7 +82,7 @@ class RoomWebRtcTest {
   }
 
   /** Records every event, as text, in delivery order, plus the data packets. */
-  static final class Recorder implements RoomListener {
+  static class Recorder implements RoomListener {
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     final BlockingQueue<DataPacket> data = new LinkedBlockingQueue<>();
     final BlockingQueue<RemoteTrack> subscribed = new LinkedBlockingQueue<>();

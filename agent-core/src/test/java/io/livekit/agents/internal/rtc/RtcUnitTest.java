@@ -1,0 +1,134 @@
+package io.livekit.agents.internal.rtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.onvoid.webrtc.RTCIceCandidate;
+import io.livekit.agents.room.RoomException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Pieces of the room client that need neither a server nor WebRTC natives. */
+class RtcUnitTest {
+  @Test
+  void signalUrlCarriesTheClassicV0Parameters() {
+    assertThat(RoomImpl.normalizeUrl("http://h:7880/")).isEqualTo("ws://h:7880");
+    assertThat(RoomImpl.normalizeUrl("https://h")).isEqualTo("wss://h");
+    assertThatThrownBy(() -> RoomImpl.normalizeUrl("ftp://h")).isInstanceOf(RoomException.class)
+        .hasMessageContaining("ws://");
+    String u = RoomImpl.signalUri("ws://h:7880", "a.b+c", true, null).toString();
+    assertThat(u).startsWith("ws://h:7880/rtc?access_token=a.b%2Bc&auto_subscribe=1").contains("&protocol=16")
+        .contains("&sdk=java").doesNotContain("reconnect=").doesNotContain("/rtc/v1");
+    String r = RoomImpl.signalUri("ws://h:7880", "t", false, "PA_abc").toString();
+    assertThat(r).contains("auto_subscribe=0").endsWith("&reconnect=1&sid=PA_abc");
+  }
+
+  @Test
+  void candidatesAreFullJsonBothWays() {
+    String json = Sdp.candidateToJson(new RTCIceCandidate("0", 0, "candidate:1 1 udp 1 10.233.0.1 5000 typ host"));
+    assertThat(json).contains("\"candidate\":\"candidate:1").contains("\"sdpMid\":\"0\"").contains("\"sdpMLineIndex\":0");
+    RTCIceCandidate back = Sdp.candidateFromJson(json);
+    assertThat(back.sdp).startsWith("candidate:1");
+    assertThat(back.sdpMid).isEqualTo("0");
+    assertThat(Sdp.candidateFromJson("{\"candidate\":\"\",\"sdpMid\":\"0\"}")).isNull();
+    assertThatThrownBy(() -> Sdp.candidateFromJson("{not json")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Sdp.candidateFromJson("[1]")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void trackSidsComeFromTheMsidStream() {
+    String sdp = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=msid:PA_x|TR_a trackA\r\n"
+        + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=msid:PA_x|TR_v trackV\r\n";
+    assertThat(Sdp.msidStreamForMid(sdp, "1")).isEqualTo("PA_x|TR_v");
+    assertThat(Sdp.msidStreamForMid(sdp, "7")).isNull();
+    assertThat(Sdp.trackSidFromStream("PA_x|TR_v", "whatever")).isEqualTo("TR_v");
+    assertThat(Sdp.trackSidFromStream("PA_x|camera", "TR_id")).isEqualTo("TR_id");
+    assertThat(Sdp.trackSidFromStream("nobar", "abc")).isNull();
+    assertThat(Sdp.participantSidFromStream("PA_x|TR_v")).isEqualTo("PA_x");
+  }
+
+  @Test
+  void playoutQueueDeliversEverySampleOnceInOrderAndClearsAtOnce() throws Exception {
+    RingPlayoutQueue q = new RingPlayoutQueue(480 * 3);
+    short[] in = new short[480 * 10];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = (short) i;
+    }
+    CompletableFuture<Integer> writer = CompletableFuture.supplyAsync(() -> {
+      try {
+        return q.write(in, 0, in.length);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    short[] frame = new short[480];
+    int expected = 0;
+    for (int f = 0; f < 10; f++) {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (q.queuedSamples() < 480 && System.nanoTime() < end) {
+        Thread.onSpinWait();
+      }
+      assertThat(q.read(frame)).isEqualTo(480);
+      for (short s : frame) {
+        assertThat(s).isEqualTo((short) expected++);
+      }
+    }
+    assertThat(writer.get(5, TimeUnit.SECONDS)).isEqualTo(in.length);
+    assertThat(q.read(frame)).as("underrun gives silence").isZero();
+    assertThat(frame).containsOnly((short) 0);
+
+    // a blocked writer returns early on clear(), and a playout wait reports the interruption
+    CompletableFuture<Integer> blocked = CompletableFuture.supplyAsync(() -> {
+      try {
+        return q.write(in, 0, in.length);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+      try {
+        while (q.queuedSamples() < 480 * 3) {
+          Thread.onSpinWait();
+        }
+        return q.awaitDrained(Duration.ofSeconds(5).toNanos());
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (q.queuedSamples() < 480 * 3 && System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+    Thread.sleep(50);
+    q.clear();
+    assertThat(blocked.get(5, TimeUnit.SECONDS)).isLessThan(in.length);
+    assertThat(waiter.get(5, TimeUnit.SECONDS)).isFalse();
+    assertThat(q.queuedSamples()).isZero();
+  }
+
+  @Test
+  void serialExecutorKeepsOrderOnAPool() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      SerialExecutor s = new SerialExecutor(pool);
+      java.util.List<Integer> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      for (int i = 0; i < 1000; i++) {
+        int n = i;
+        s.execute(() -> {
+          if (n == 3) {
+            throw new IllegalStateException("a failing task does not stop the others");
+          }
+          seen.add(n);
+        });
+      }
+      s.execute(() -> done.complete(null));
+      done.get(5, TimeUnit.SECONDS);
+      assertThat(seen).hasSize(999).isSorted();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
