@@ -13,14 +13,6 @@
 #include <thread>
 
 namespace lkmedia {
-namespace {
-
-bool fits(int64_t stride, int64_t rows, int64_t rowBytes, int64_t size) {
-  return rows <= 0 || stride * (rows - 1) + rowBytes <= size;
-}
-
-}  // namespace
-
 int vp8MaxEncodedSize(int width, int height) {
   if (width <= 0 || height <= 0) return 0;
   const int64_t n = static_cast<int64_t>(width) * height * 2 + 4096;
@@ -44,18 +36,6 @@ int vp8ParseFrameHeader(const uint8_t* data, int length, int* width, int* height
   if (width) *width = w;
   if (height) *height = h;
   return 1;
-}
-
-int checkI420(int width, int height, const uint8_t* y, int strideY, int sizeY, const uint8_t* u,
-              int strideU, int sizeU, const uint8_t* v, int strideV, int sizeV) {
-  if (width <= 0 || height <= 0 || width > kVp8MaxDimension * 4 || height > kVp8MaxDimension * 4) return kBadArgument;
-  if (y == nullptr || u == nullptr || v == nullptr) return kBadArgument;
-  const int cw = (width + 1) / 2, ch = (height + 1) / 2;
-  if (strideY < width || strideU < cw || strideV < cw) return kBadArgument;
-  if (!fits(strideY, height, width, sizeY) || !fits(strideU, ch, cw, sizeU) || !fits(strideV, ch, cw, sizeV)) {
-    return kBufferTooSmall;
-  }
-  return kOk;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "lkmedia/status.h"
+#include "lkmedia/video_convert.h"  // checkI420
 
 struct vpx_codec_ctx;
 struct vpx_codec_enc_cfg;
@@ -41,11 +42,6 @@ int vp8MaxEncodedSize(int width, int height);
 // Reads the uncompressed header of a VP8 frame (RFC 6386 §9.1). Returns 1 for a key frame (and fills
 // width/height), 0 for an inter frame, kInvalidData if the bytes are not a plausible VP8 frame.
 int vp8ParseFrameHeader(const uint8_t* data, int length, int* width, int* height);
-
-// Checks that an I420 picture of width x height fits the given planes. Returns kOk or kBadArgument /
-// kBufferTooSmall.
-int checkI420(int width, int height, const uint8_t* y, int strideY, int sizeY, const uint8_t* u,
-              int strideU, int sizeU, const uint8_t* v, int strideV, int sizeV);
 
 class Vp8Encoder {
  public:
