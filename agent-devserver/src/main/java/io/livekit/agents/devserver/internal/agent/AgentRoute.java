@@ -95,7 +95,7 @@ public final class AgentRoute implements HttpRoute {
                         .maxFramePayloadLength(maxMessageBytes)
                         .allowExtensions(false)
                         .allowMaskMismatch(true)
-                        .closeOnProtocolViolation(true)
+                        .closeOnProtocolViolation(false)
                         .build());
         WebSocketServerHandshaker handshaker = factory.newHandshaker(req);
         if (handshaker == null) {

@@ -40,6 +40,9 @@ final class AgentSocketHandler extends SimpleChannelInboundHandler<WebSocketFram
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentSocketHandler.class);
 
+    /** How long to wait for the peer's close frame after sending ours. */
+    private static final long CLOSE_GRACE_MILLIS = 2000;
+
     private final Dispatcher dispatcher;
     private final Duration pingInterval;
     private final int maxMessageBytes;
@@ -78,6 +81,9 @@ final class AgentSocketHandler extends SimpleChannelInboundHandler<WebSocketFram
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (closeSent && !(frame instanceof CloseWebSocketFrame)) {
+            return; // closing: only the peer's close frame matters now
+        }
         if (frame instanceof BinaryWebSocketFrame) {
             json = false;
             ByteBuf data = frame.content();
@@ -102,11 +108,15 @@ final class AgentSocketHandler extends SimpleChannelInboundHandler<WebSocketFram
         } else if (frame instanceof PingWebSocketFrame) {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
         } else if (frame instanceof CloseWebSocketFrame close) {
+            if (closeSent) {
+                ctx.close(); // the peer answered our close
+                return;
+            }
             closeReason = "the worker closed the connection (" + close.statusCode()
                     + (close.reasonText().isEmpty() ? "" : " " + close.reasonText()) + ")";
             closeSent = true;
-            ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
-                    .addListener(ChannelFutureListener.CLOSE);
+            int code = close.statusCode() > 0 ? close.statusCode() : WebSocketCloseStatus.NORMAL_CLOSURE.code();
+            ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
         } else if (!(frame instanceof PongWebSocketFrame)) {
             protocolError(1003, "unsupported WebSocket frame " + frame.getClass().getSimpleName());
         }
@@ -132,8 +142,7 @@ final class AgentSocketHandler extends SimpleChannelInboundHandler<WebSocketFram
         String reason;
         int code;
         if (cause instanceof CorruptedWebSocketFrameException c) {
-            // Netty's decoder has already sent a close frame with this status and closes the connection
-            closeSent = true;
+            // the decoder now drops everything it reads, so the rest of a huge frame is discarded
             code = c.closeStatus().code();
             reason = c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG
                     ? "message larger than the " + maxMessageBytes + "-byte limit"
@@ -178,11 +187,15 @@ final class AgentSocketHandler extends SimpleChannelInboundHandler<WebSocketFram
             return;
         }
         if (closeSent) {
-            ch.close();
             return;
         }
         closeSent = true;
-        ch.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(ChannelFutureListener.CLOSE);
+        // Send the close frame and wait for the peer's (or give up after a grace period). Closing the socket at
+        // once could reset the connection while the peer is still writing, and it would never see the reason.
+        ch.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason)));
+        ch.eventLoop().schedule(() -> {
+            ch.close();
+        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override

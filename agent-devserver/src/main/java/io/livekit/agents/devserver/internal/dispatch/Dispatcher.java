@@ -553,6 +553,10 @@ public final class Dispatcher {
         for (String ns : namespaces) {
             Job job = base.clone().setId(Ids.next(Ids.JOB)).setNamespace(ns).build();
             PoolKey key = new PoolKey(d.agentName, ns, type, d.deployment);
+            if (!pools.containsKey(key)) {
+                notPlaced(job, "no servers available: no worker is registered for " + key);
+                continue;
+            }
             if (!hasAffinity(key)) {
                 notPlaced(job, "no servers available: no worker of " + key + " is available with a load below"
                         + " target_load " + settings.targetLoad());
