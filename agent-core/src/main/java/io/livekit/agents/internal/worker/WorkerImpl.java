@@ -25,9 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import java.io.InterruptedIOException;
 import java.net.URI;
-import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -603,7 +600,7 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
         } finally {
             offer.detach();
             Thread.interrupted();
-            restoreMdc(previous);
+            JobRunner.restoreMdc(previous);
         }
         JobDecision d = decision;
         Throwable e = error;
@@ -713,66 +710,12 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
         fire(l -> l.onJobStarted(started));
         recomputeStatus();
         try {
-            threads.start("lk-job-" + id, () -> runJob(ctx));
+            threads.start("lk-job-" + id, () -> JobRunner.run(handler, ctx,
+                    (done, status, error) -> onLoop(() -> finishJob(done, status, error))));
         } catch (RejectedExecutionException e) {
             finishJob(ctx, JobStatus.FAILED, AgentException.errorText(new AgentException(AgentException.Code.INTERNAL,
                     "no thread free to run the job (" + e.getMessage() + ")")));
         }
-    }
-
-    /** On the job's thread. */
-    private void runJob(JobContextImpl ctx) {
-        Map<String, String> previous = MDC.getCopyOfContextMap();
-        MDC.setContextMap(ctx.loggingContext());
-        ctx.attach(Thread.currentThread());
-        JobStatus result = JobStatus.SUCCESS;
-        String error = "";
-        String endReason = "completed";
-        try {
-            handler.onJob(ctx);
-            if (ctx.isCancelled()) {
-                endReason = ctx.cancelReason().orElse("cancelled");
-            }
-        } catch (Throwable t) {
-            if (ctx.isCancelled() && isCancellation(t)) {
-                endReason = ctx.cancelReason().orElse("cancelled");
-                if (ctx.cancelCause() == JobContextImpl.CancelCause.WORKER) {
-                    result = JobStatus.FAILED;
-                    error = AgentException.errorText(new AgentException(AgentException.Code.CANCELLED, endReason));
-                }
-            } else {
-                result = JobStatus.FAILED;
-                error = AgentException.errorText(t);
-                endReason = "failed";
-                log.error("job {} failed: {}", ctx.job().id(), t.toString(), t);
-            }
-        } finally {
-            ctx.detach();
-            Thread.interrupted();
-        }
-        try {
-            ctx.runShutdownCallbacks(endReason);
-        } finally {
-            Thread.interrupted();
-            restoreMdc(previous);
-        }
-        JobStatus r = result;
-        String e = error;
-        onLoop(() -> finishJob(ctx, r, e));
-    }
-
-    private static boolean isCancellation(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof InterruptedException || c instanceof CancellationException
-                    || c instanceof InterruptedIOException || c instanceof ClosedByInterruptException
-                    || (c instanceof AgentException && ((AgentException) c).code() == AgentException.Code.CANCELLED)) {
-                return true;
-            }
-            if (c.getCause() == c) {
-                break;
-            }
-        }
-        return false;
     }
 
     /** From any thread, when a job is cancelled. */
@@ -1020,14 +963,6 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
         m.put(MdcKeys.AGENT_NAME, options.agentName());
         job.participant().ifPresent(p -> m.put(MdcKeys.PARTICIPANT, p.identity()));
         return m;
-    }
-
-    private static void restoreMdc(Map<String, String> previous) {
-        if (previous == null) {
-            MDC.clear();
-        } else {
-            MDC.setContextMap(previous);
-        }
     }
 
     private static AgentException unwrap(Throwable t) {
