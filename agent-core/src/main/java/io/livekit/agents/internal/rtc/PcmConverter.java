@@ -15,6 +15,7 @@ final class PcmConverter implements AutoCloseable {
   private AudioResampler resampler;
   private byte[] mixed = new byte[0];
   private byte[] resampled = new byte[0];
+  private boolean closed;
 
   PcmConverter(int outRate, int outChannels) {
     this.outRate = outRate;
@@ -24,10 +25,11 @@ final class PcmConverter implements AutoCloseable {
   /**
    * Converts one block.
    *
-   * @return interleaved samples in the output format, or null if the input is not a 10 ms block of 16-bit PCM
+   * @return interleaved samples in the output format, or null if the input is not a 10 ms block of 16-bit PCM or
+   *     the converter is closed
    */
   short[] convert(byte[] data, int bitsPerSample, int sampleRate, int channels, int frames) {
-    if (bitsPerSample != 16 || channels < 1 || channels > 2 || sampleRate <= 0 || frames != sampleRate / 100
+    if (closed || bitsPerSample != 16 || channels < 1 || channels > 2 || sampleRate <= 0 || frames != sampleRate / 100
         || data.length < frames * channels * 2) {
       return null;
     }
@@ -88,6 +90,7 @@ final class PcmConverter implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     if (resampler != null) {
       resampler.dispose();
       resampler = null;

@@ -113,6 +113,8 @@ final class RoomImpl implements Room {
   // engine-thread state ------------------------------------------------------------------------------------------
   private SignalClient signal;
   private CompletableFuture<SignalResponse> firstMessage;
+  /** Messages that arrive after the first one and before the join/resume set-up ran; replayed in order after it. */
+  private List<SignalResponse> deferred;
   private PeerTransport publisher;
   private PeerTransport subscriber;
   private boolean subscriberPrimary;
@@ -256,6 +258,7 @@ final class RoomImpl implements Room {
       }
       signal = client;
       firstMessage = first;
+      deferred = null;
     }, deadline);
     URI uri = signalUri(baseUrl, token, options.autoSubscribe(), resumeSid);
     await(client.connect(uri, token, remainingMillis(deadline)), deadline, "the signalling WebSocket did not open");
@@ -316,7 +319,17 @@ final class RoomImpl implements Room {
       negotiatePublisher(false);
     }
     startPing();
+    replayDeferred();
     return primaryConnected;
+  }
+
+  /** Engine thread: handles the messages held back while the join or resume was being set up. */
+  private void replayDeferred() {
+    List<SignalResponse> held = deferred;
+    deferred = null;
+    if (held != null) {
+      held.forEach(this::handleSignal);
+    }
   }
 
   private static RTCConfiguration rtcConfig(List<LivekitRtc.ICEServer> servers, boolean relay) {
@@ -365,6 +378,7 @@ final class RoomImpl implements Room {
       }
       sendSyncState();
       startPing();
+      replayDeferred();
       PeerTransport p = primary();
       return p.isConnected() ? CompletableFuture.completedFuture(null) : (primaryConnected = new CompletableFuture<>());
     }, deadline);
@@ -553,7 +567,12 @@ final class RoomImpl implements Room {
         }
         lastMessageNanos = System.nanoTime();
         if (firstMessage != null && !firstMessage.isDone()) {
+          deferred = new ArrayList<>();
           firstMessage.complete(message);
+          return;
+        }
+        if (deferred != null) {
+          deferred.add(message);
           return;
         }
         handleSignal(message);
@@ -589,7 +608,9 @@ final class RoomImpl implements Room {
       case ANSWER -> publisher.onAnswer(m.getAnswer(), this::sendOffer);
       case OFFER -> subscriber.answerOffer(m.getOffer()).whenComplete((answer, err) -> {
         if (err != null) {
-          LOG.warn("could not answer the server's subscriber offer: {}", err.getMessage());
+          if (!leaving) {
+            LOG.warn("could not answer the server's subscriber offer: {}", err.getMessage());
+          }
         } else {
           send(SignalRequest.newBuilder().setAnswer(answer).build());
         }

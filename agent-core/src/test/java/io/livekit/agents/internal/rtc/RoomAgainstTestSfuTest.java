@@ -3,17 +3,14 @@ package io.livekit.agents.internal.rtc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.livekit.agents.room.AudioSourceOptions;
 import io.livekit.agents.room.AudioStream;
 import io.livekit.agents.room.ConnectionState;
-import io.livekit.agents.room.LocalAudioTrack;
 import io.livekit.agents.room.LocalTrackPublication;
 import io.livekit.agents.room.RemoteAudioTrack;
 import io.livekit.agents.room.RemoteTrackPublication;
 import io.livekit.agents.room.Room;
 import io.livekit.agents.room.RoomException;
 import io.livekit.agents.room.RoomOptions;
-import io.livekit.agents.room.TrackPublishOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,24 +58,7 @@ class RoomAgainstTestSfuTest {
   }
 
   private LocalTrackPublication publishTone(Room room) {
-    LocalAudioTrack track = room.localParticipant().createAudioTrack("tone", AudioSourceOptions.of(48000, 1));
-    Thread t = new Thread(() -> {
-      short[] chunk = new short[480];
-      long n = 0;
-      try {
-        while (producing.get()) {
-          for (int i = 0; i < chunk.length; i++, n++) {
-            chunk[i] = (short) (8000 * Math.sin(2 * Math.PI * 440 * n / 48000.0));
-          }
-          track.source().write(chunk, 0, chunk.length);
-        }
-      } catch (InterruptedException | RuntimeException e) {
-        // closed
-      }
-    }, "test-tone");
-    t.start();
-    producers.add(t);
-    return room.localParticipant().publishTrack(track, TrackPublishOptions.microphone());
+    return RoomWebRtcTest.publishTone(room, producing, producers);
   }
 
   private static RemoteAudioTrack nextAudio(RoomWebRtcTest.Recorder rec) throws InterruptedException {

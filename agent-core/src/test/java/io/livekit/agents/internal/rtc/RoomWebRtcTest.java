@@ -186,8 +186,15 @@ class RoomWebRtcTest {
     return r;
   }
 
-  /** Publishes a continuous 440 Hz tone (48 kHz mono) written by a producer thread in 20 ms chunks. */
   private LocalTrackPublication publishTone(Room room) {
+    return publishTone(room, producing, producers);
+  }
+
+  /**
+   * Publishes a continuous 440 Hz tone (48 kHz mono) written by a producer thread in 20 ms chunks while
+   * {@code producing} is set; the thread is added to {@code producers}.
+   */
+  static LocalTrackPublication publishTone(Room room, AtomicBoolean producing, List<Thread> producers) {
     LocalAudioTrack track = room.localParticipant().createAudioTrack("tone", AudioSourceOptions.of(48000, 1));
     Thread t = new Thread(() -> {
       short[] chunk = new short[960];
