@@ -32,7 +32,7 @@ public final class Recorder implements WorkerListener, DevServerListener {
     public final List<LivekitAgent.AvailabilityResponse> answers = new CopyOnWriteArrayList<>();
     public final List<String> answeredBy = new CopyOnWriteArrayList<>();
     public final List<LivekitAgent.Job> jobStatuses = new CopyOnWriteArrayList<>();
-    public final List<String> notPlaced = new CopyOnWriteArrayList<>();
+    public final List<LivekitAgent.Job> notPlaced = new CopyOnWriteArrayList<>();
     public final List<WorkerInfo> workerStatuses = new CopyOnWriteArrayList<>();
     public final List<String> serverDisconnects = new CopyOnWriteArrayList<>();
     public final List<String> rejectedConnections = new CopyOnWriteArrayList<>();
@@ -103,7 +103,7 @@ public final class Recorder implements WorkerListener, DevServerListener {
 
     @Override
     public void onJobNotPlaced(LivekitAgent.Job job, String reason) {
-        notPlaced.add(job.getId() + ": " + reason);
+        notPlaced.add(job);
     }
 
     @Override
@@ -136,6 +136,11 @@ public final class Recorder implements WorkerListener, DevServerListener {
     public List<LivekitAgent.JobStatus> statusesOf(String jobId) {
         return jobStatuses.stream().filter(j -> j.getId().equals(jobId)).map(j -> j.getState().getStatus())
                 .collect(Collectors.toList());
+    }
+
+    /** How many jobs for {@code agentName} the server gave up placing (rooms also get an unnamed dispatch). */
+    public long notPlaced(String agentName) {
+        return notPlaced.stream().filter(j -> j.getAgentName().equals(agentName)).count();
     }
 
     /** Whether the worker-side events contain one starting with {@code prefix}. */
