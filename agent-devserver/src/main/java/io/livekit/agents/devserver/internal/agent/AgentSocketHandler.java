@@ -112,8 +112,9 @@ final class AgentSocketHandler extends SimpleChannelInboundHandler<WebSocketFram
                 ctx.close(); // the peer answered our close
                 return;
             }
-            closeReason = "the worker closed the connection (" + close.statusCode()
-                    + (close.reasonText().isEmpty() ? "" : " " + close.reasonText()) + ")";
+            closeReason = "the worker closed the connection ("
+                    + (close.statusCode() > 0 ? "status " + close.statusCode() : "no status")
+                    + (close.reasonText().isEmpty() ? "" : ", " + close.reasonText()) + ")";
             closeSent = true;
             int code = close.statusCode() > 0 ? close.statusCode() : WebSocketCloseStatus.NORMAL_CLOSURE.code();
             ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
