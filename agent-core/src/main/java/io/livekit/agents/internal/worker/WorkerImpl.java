@@ -806,7 +806,7 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
         WorkerStatus s;
         if (terminated) {
             s = WorkerStatus.STOPPED;
-        } else if (draining) {
+        } else if (draining && failure == null) {
             s = WorkerStatus.DRAINING;
         } else if (!registered) {
             s = everRegistered ? WorkerStatus.DISCONNECTED : WorkerStatus.INITIALIZING;

@@ -1,0 +1,220 @@
+package io.livekit.agents.it;
+
+import io.livekit.agents.AgentException;
+import io.livekit.agents.JobContext;
+import io.livekit.agents.ReconnectPolicy;
+import io.livekit.agents.Worker;
+import io.livekit.agents.WorkerStatus;
+import io.livekit.agents.devserver.DevServer;
+import io.livekit.agents.devserver.DispatchMode;
+import io.livekit.agents.devserver.WorkerInfo;
+import io.livekit.agents.it.support.It;
+import io.livekit.agents.it.support.Recorder;
+import io.livekit.agents.it.support.TcpProxy;
+import livekit.LivekitAgent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static io.livekit.agents.it.support.It.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Connection faults: server restarts, cut and black-holed connections, refused credentials, giving up. */
+class WorkerReconnectTest {
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    private <T extends AutoCloseable> T closeLater(T c) {
+        toClose.add(0, c);
+        return c;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    private DevServer server(DispatchMode mode) {
+        return closeLater(DevServer.builder().port(0).dispatchMode(mode).build().start());
+    }
+
+    @Test
+    void jobsSurviveAServerRestartAndAreReReported() throws Exception {
+        DevServer server = server(DispatchMode.LENIENT);
+        Recorder rec = new Recorder();
+        server.addListener(rec);
+        BlockingQueue<JobContext> started = new ArrayBlockingQueue<>(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        Worker worker = closeLater(Worker.create(It.options(server).agentName("steady").build(), ctx -> {
+            started.add(ctx);
+            finish.await();
+        }));
+        Recorder events = new Recorder();
+        worker.addListener(events);
+        worker.start();
+        assertThat(worker.awaitReady(It.WAIT)).isTrue();
+        String firstId = worker.workerId().orElseThrow();
+        String dispatchId = server.createDispatch("call", "steady", "");
+        JobContext ctx = started.poll(It.WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(ctx).isNotNull();
+        String jobId = ctx.job().id();
+
+        server.stop();
+        await("worker notices", () -> worker.status() == WorkerStatus.DISCONNECTED);
+        assertThat(ctx.isCancelled()).as("the job runs on while disconnected").isFalse();
+        assertThat(worker.activeJobs()).extracting(j -> j.id()).containsExactly(jobId);
+        assertThat(worker.workerId()).isEmpty();
+
+        server.start();   // same port
+        await("registered again", () -> events.registrations.size() == 2);
+        String secondId = events.registrations.get(1);
+        assertThat(secondId).isNotEqualTo(firstId);
+        WorkerInfo again = server.awaitWorker(w -> w.id().equals(secondId) && w.migratedJobIds().contains(jobId),
+                It.WAIT);
+        assertThat(again.runningJobIds()).as("lenient mode takes the job back").contains(jobId);
+        await("BUSY again", () -> worker.status() == WorkerStatus.BUSY);
+        await("reported running again", () -> rec.statusesOf(jobId).contains(LivekitAgent.JobStatus.JS_RUNNING));
+        assertThat(ctx.isCancelled()).isFalse();
+
+        finish.countDown();
+        await("the job's end reaches the restarted server", () -> It.statusOf(server, "call", dispatchId)
+                .filter(s -> s == LivekitAgent.JobStatus.JS_SUCCESS).isPresent());
+        assertThat(events.events).containsSubsequence("registered " + firstId, "started " + jobId,
+                "status DISCONNECTED", "registered " + secondId, "ended " + jobId + " SUCCESS");
+        assertThat(events.disconnects).isNotEmpty().allMatch(AgentException::isRetryable);
+    }
+
+    @Test
+    void aStrictServerIsToldOfTheRunningJobsToo() throws Exception {
+        DevServer server = server(DispatchMode.STRICT_OSS);
+        CountDownLatch finish = new CountDownLatch(1);
+        Worker worker = closeLater(Worker.create(It.options(server).agentName("steady").build(), ctx -> finish.await()));
+        worker.start();
+        assertThat(worker.awaitReady(It.WAIT)).isTrue();
+        server.createDispatch("call", "steady", "");
+        await("job running", () -> worker.status() == WorkerStatus.BUSY);
+        String jobId = worker.activeJobs().get(0).id();
+        server.restart();
+        WorkerInfo again = server.awaitWorker(w -> w.migratedJobIds().contains(jobId), It.WAIT);
+        assertThat(again.runningJobIds()).as("the OSS server forgets jobs of a dropped connection").isEmpty();
+        assertThat(worker.activeJobs()).hasSize(1);
+        finish.countDown();
+        await("idle", () -> worker.status() == WorkerStatus.IDLE);
+    }
+
+    @Test
+    void aCutConnectionIsReestablishedThroughTheProxy() throws Exception {
+        DevServer server = server(DispatchMode.STRICT_OSS);
+        TcpProxy proxy = closeLater(new TcpProxy(server.port()));
+        CountDownLatch finish = new CountDownLatch(1);
+        Worker worker = closeLater(Worker.create(It.options(proxy.wsUrl(), server).agentName("p").build(),
+                ctx -> finish.await()));
+        Recorder events = new Recorder();
+        worker.addListener(events);
+        worker.start();
+        assertThat(worker.awaitReady(It.WAIT)).isTrue();
+        server.createDispatch("r", "p", "");
+        await("job running", () -> worker.status() == WorkerStatus.BUSY);
+
+        proxy.cutAll();
+        await("disconnected", () -> events.statuses.contains(WorkerStatus.DISCONNECTED));
+        await("reconnected", () -> events.registrations.size() == 2 && worker.status() == WorkerStatus.BUSY);
+        assertThat(proxy.acceptedConnections()).isGreaterThanOrEqualTo(2);
+        assertThat(worker.activeJobs()).hasSize(1);
+        assertThat(events.cancelled).isEmpty();
+        finish.countDown();
+        await("idle", () -> worker.status() == WorkerStatus.IDLE);
+    }
+
+    @Test
+    void aBlackHoledConnectionIsDetectedWithinThePingTimeout() throws Exception {
+        DevServer server = server(DispatchMode.STRICT_OSS);
+        TcpProxy proxy = closeLater(new TcpProxy(server.port()));
+        Duration pingTimeout = Duration.ofSeconds(1);
+        Worker worker = closeLater(Worker.create(It.options(proxy.wsUrl(), server)
+                .pingInterval(Duration.ofMillis(200)).pingTimeout(pingTimeout).connectTimeout(Duration.ofSeconds(1))
+                .build(), ctx -> ctx.awaitCancellation()));
+        Recorder events = new Recorder();
+        worker.addListener(events);
+        worker.start();
+        assertThat(worker.awaitReady(It.WAIT)).isTrue();
+        server.createRoom("dark");
+        await("job running", () -> worker.status() == WorkerStatus.BUSY);
+
+        long start = System.nanoTime();
+        proxy.blackhole(true);
+        await("silence noticed", pingTimeout.plusSeconds(3), () -> worker.status() == WorkerStatus.DISCONNECTED);
+        long detectedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(detectedMs).as("detected after the configured silence, not before")
+                .isGreaterThanOrEqualTo(pingTimeout.toMillis() - 100);
+        assertThat(events.disconnects.get(0).getMessage()).contains("no data from the server");
+        // reconnect attempts fail while the path stays dark (the upgrade gets no answer)
+        await("attempts through the black hole", () -> events.disconnects.size() >= 2);
+        assertThat(worker.status()).isEqualTo(WorkerStatus.DISCONNECTED);
+
+        proxy.blackhole(false);
+        await("back", () -> worker.status() == WorkerStatus.BUSY && events.registrations.size() == 2);
+        assertThat(events.cancelled).isEmpty();
+    }
+
+    @Test
+    void refusedCredentialsStopTheWorkerWithAClearError() throws Exception {
+        DevServer server = server(DispatchMode.STRICT_OSS);
+        Recorder rec = new Recorder();
+        server.addListener(rec);
+        Worker worker = closeLater(Worker.create(It.options(server).apiSecret("not-the-secret").build(), ctx -> { }));
+        worker.start();
+        assertThatThrownBy(() -> worker.awaitReady(It.WAIT))
+                .isInstanceOf(AgentException.class)
+                .satisfies(e -> assertThat(((AgentException) e).code()).isEqualTo(AgentException.Code.UNAUTHENTICATED))
+                .hasMessageContaining("401")
+                .hasMessageContaining("LIVEKIT_API_KEY").hasMessageContaining("LIVEKIT_API_SECRET");
+        assertThat(worker.status()).isEqualTo(WorkerStatus.STOPPED);
+        assertThat(worker.failure()).hasValueSatisfying(f -> assertThat(f.isRetryable()).isFalse());
+        assertThat(worker.awaitTermination(It.WAIT)).isTrue();
+        Thread.sleep(300);
+        assertThat(rec.rejectedConnections).as("no retry with bad credentials").hasSize(1);
+
+        Worker unknownKey = closeLater(Worker.create(It.options(server).apiKey("nobody").build(), ctx -> { }));
+        unknownKey.start();
+        assertThatThrownBy(() -> unknownKey.awaitReady(It.WAIT)).isInstanceOf(AgentException.class)
+                .hasMessageContaining("nobody");
+    }
+
+    @Test
+    void theWorkerGivesUpAfterTheConfiguredAttempts() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        DevServer credentials = server(DispatchMode.STRICT_OSS);
+        Worker worker = closeLater(Worker.create(It.options("ws://127.0.0.1:" + deadPort, credentials)
+                .reconnectPolicy(ReconnectPolicy.builder().initialDelay(Duration.ofMillis(10))
+                        .maxDelay(Duration.ofMillis(40)).maxAttempts(3).build()).build(), ctx -> { }));
+        Recorder events = new Recorder();
+        worker.addListener(events);
+        worker.start();
+        assertThatThrownBy(() -> worker.awaitReady(It.WAIT)).isInstanceOf(AgentException.class)
+                .satisfies(e -> assertThat(((AgentException) e).code())
+                        .isEqualTo(AgentException.Code.RECONNECT_EXHAUSTED))
+                .hasMessageContaining("3 attempt").hasMessageContaining(String.valueOf(deadPort));
+        assertThat(worker.awaitTermination(It.WAIT)).isTrue();
+        await("listener events delivered", () -> events.disconnects.size() == 3);
+        assertThat(events.events).filteredOn(e -> e.startsWith("disconnected"))
+                .containsExactly("disconnected CONNECTION_FAILED attempt 2", "disconnected CONNECTION_FAILED attempt 3",
+                        "disconnected CONNECTION_FAILED attempt 4 giving up");
+        assertThat(events.statuses).containsExactly(WorkerStatus.STOPPED);
+    }
+}
