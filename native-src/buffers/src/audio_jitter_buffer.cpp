@@ -328,24 +328,37 @@ int AudioJitterBuffer::fillOnce(int64_t nowNs) {
     packets_.skipTo(next->sequence);
     return 0;
   }
-  if (config_.useFec && next->fec && next->sequence == packets_.head() + 1 && pending_ < gapOut &&
-      gapOut % unit_ == 0 && gapOut <= rate_ * kMaxPacketMs / 1000 && syncLen_ + gapOut <= syncCapacity_) {
-    const int n = decoder_->decodeFec(next->payload, static_cast<int>(next->length),
-                                      sync_.get() + static_cast<size_t>(syncLen_) * channels_,
-                                      static_cast<int>(gapOut));
-    if (n == gapOut) {
-      syncLen_ += n;
-      ++stats_.fecRecovered;
-      stats_.fecRecoveredSamples += n;
-      if (pending_ > 0) {
-        stats_.delayedPacketOutageSamples += pending_;
+  // In-band FEC in `next` carries the packet right before it: conceal what lies before that one
+  // (if more than one packet is missing), then decode the FEC copy for exactly its duration.
+  const int64_t fecSamples = next->samples;
+  if (config_.useFec && next->fec && fecSamples > 0 && gapOut >= fecSamples && fecSamples % unit_ == 0 &&
+      fecSamples <= rate_ * kMaxPacketMs / 1000) {
+    const int64_t beforeFec = gapOut - fecSamples;
+    if (pending_ < beforeFec) {
+      const int chunk = roundToUnit(beforeFec - pending_);
+      const int flags = concealInto(chunk);
+      pending_ += chunk;
+      return flags;
+    }
+    if (pending_ < gapOut && syncLen_ + fecSamples <= syncCapacity_) {
+      const int n = decoder_->decodeFec(next->payload, static_cast<int>(next->length),
+                                        sync_.get() + static_cast<size_t>(syncLen_) * channels_,
+                                        static_cast<int>(fecSamples));
+      if (n == fecSamples) {
+        syncLen_ += n;
+        ++stats_.fecRecovered;
+        stats_.fecRecoveredSamples += n;
+        // Concealment up to the FEC-covered packet replaced lost packets; beyond it, it only
+        // delayed the stream.
+        stats_.lossConcealedSamples += std::min(pending_, beforeFec);
+        if (pending_ > beforeFec) stats_.delayedPacketOutageSamples += pending_ - beforeFec;
         pending_ = 0;
+        endConcealment();
+        packets_.skipTo(next->sequence);
+        expectedTs_ = next->timestamp;
+        lastDtx_ = false;
+        return kAudioFec;
       }
-      endConcealment();
-      packets_.skipTo(next->sequence);
-      expectedTs_ = next->timestamp;
-      lastDtx_ = false;
-      return kAudioFec;
     }
   }
   if (pending_ >= gapOut ||

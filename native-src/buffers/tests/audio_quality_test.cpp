@@ -1,0 +1,263 @@
+// The audio jitter buffer against the quality bars of media-core.md section 7, on simulated arrival
+// traces of real libopus packets (speech-like input, 48 kHz mono, 20 ms, 32 kb/s VOIP, complexity 9):
+//  - 5 % Bernoulli loss, no jitter, FEC on: PLC-concealed <= 0.5 % of samples, >= 95 % of isolated
+//    losses recovered through FEC;
+//  - FEC off: concealed <= loss + 0.2 %;
+//  - 0..60 ms uniform jitter: late concealment <= 1 % after a 3 s warm-up, target within 20 ms of
+//    the jitter's p95;
+//  - after a jitter step the target reaches the new p95 within 2 s, and after the jitter ends it is
+//    back within 90 s (NetEq preset) / 30 s (low-latency preset); time-stretching <= 10 % per second.
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <random>
+#include <vector>
+
+#include "buffers_test_util.h"
+#include "lk_test.h"
+#include "lkmedia/audio_jitter_buffer.h"
+
+using namespace lkmedia;
+using lkbt::kMs;
+
+namespace {
+
+// libopus decoder that remembers which packets' FEC it decoded.
+class RecordingDecoder : public lkbt::LibopusDecoder {
+ public:
+  RecordingDecoder() : LibopusDecoder(48000, 1) {}
+  int decodeFec(const uint8_t* p, int length, int16_t* pcm, int samples) override {
+    const int r = LibopusDecoder::decodeFec(p, length, pcm, samples);
+    if (r == samples) fecFrom.emplace_back(p, p + length);
+    return r;
+  }
+  std::vector<std::vector<uint8_t>> fecFrom;
+};
+
+struct Trace {
+  std::vector<int64_t> arrivalNs;  // per packet; < 0: lost
+};
+
+struct RunResult {
+  AudioJitterBufferStats at3s;
+  AudioJitterBufferStats end;
+  std::vector<int> targetMs;          // per pull
+  std::vector<int64_t> stretchPerSecond;
+};
+
+RunResult simulate(const std::vector<lkbt::EncodedPacket>& packets, const Trace& trace, AudioJitterBufferConfig config,
+                   lkmedia::AudioDecoder* decoder, int64_t endMs) {
+  AudioJitterBuffer jb(config, decoder);
+  std::vector<size_t> order;
+  for (size_t k = 0; k < packets.size(); ++k) {
+    if (trace.arrivalNs[k] >= 0) order.push_back(k);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return trace.arrivalNs[a] < trace.arrivalNs[b]; });
+  RunResult r;
+  std::vector<int16_t> frame(480);
+  size_t next = 0;
+  int64_t lastStretch = 0;
+  for (int64_t t = 0; t <= endMs * kMs; t += 10 * kMs) {
+    while (next < order.size() && trace.arrivalNs[order[next]] <= t) {
+      const size_t k = order[next++];
+      const auto& p = packets[k];
+      jb.push(static_cast<uint16_t>(20000 + k), p.timestamp + 123456u, 77, p.data.data(),
+              static_cast<int>(p.data.size()), trace.arrivalNs[k]);
+    }
+    jb.pull(t, frame.data(), 480);
+    r.targetMs.push_back(jb.targetDelayMs());
+    if (t == 3000 * kMs) jb.getStats(&r.at3s);
+    if (t % (1000 * kMs) == 0) {
+      AudioJitterBufferStats s;
+      jb.getStats(&s);
+      const int64_t stretched = s.insertedSamplesForDeceleration + s.removedSamplesForAcceleration;
+      r.stretchPerSecond.push_back(stretched - lastStretch);
+      lastStretch = stretched;
+    }
+  }
+  jb.getStats(&r.end);
+  return r;
+}
+
+const std::vector<int16_t>& speech() {
+  static const std::vector<int16_t> pcm = lkbt::speechLike(48000, 180.0, 11);
+  return pcm;
+}
+
+std::vector<lkbt::EncodedPacket> firstSeconds(const std::vector<lkbt::EncodedPacket>& all, int seconds) {
+  return std::vector<lkbt::EncodedPacket>(all.begin(), all.begin() + std::min<size_t>(all.size(), seconds * 50));
+}
+
+const std::vector<lkbt::EncodedPacket>& fecPackets() {
+  static const auto p = lkbt::opusEncode(speech(), 32000, true, 5);
+  return p;
+}
+const std::vector<lkbt::EncodedPacket>& plainPackets() {
+  static const auto p = lkbt::opusEncode(speech(), 32000, false, 0);
+  return p;
+}
+
+Trace bernoulliLoss(size_t n, double p, uint32_t seed, int delayMs) {
+  std::mt19937 rng(seed);
+  std::bernoulli_distribution lost(p);
+  Trace t;
+  for (size_t k = 0; k < n; ++k) t.arrivalNs.push_back(lost(rng) ? -1 : (static_cast<int64_t>(k) * 20 + delayMs) * kMs);
+  return t;
+}
+
+// Uniform jitter in [0, maxMs(t)) on top of a 10 ms path; the packets may arrive reordered.
+Trace jitter(size_t n, uint32_t seed, const std::function<int(int64_t sendMs)>& maxMs) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  Trace t;
+  for (size_t k = 0; k < n; ++k) {
+    const int64_t send = static_cast<int64_t>(k) * 20;
+    t.arrivalNs.push_back(send * kMs + 10 * kMs + static_cast<int64_t>(u(rng) * maxMs(send) * kMs));
+  }
+  return t;
+}
+
+double percentile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(q * (v.size() - 1))];
+}
+
+}  // namespace
+
+LK_TEST(fec_bar_five_percent_loss) {
+  const auto packets = firstSeconds(fecPackets(), 120);
+  double worstRecovered = 1;
+  int64_t concealedTotal = 0, samplesTotal = 0;
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    const Trace trace = bernoulliLoss(packets.size(), 0.05, seed, 10);
+    RecordingDecoder dec;
+    AudioJitterBufferConfig c;  // NetEq preset, FEC on
+    // Stop while the last packets are still buffered: no end-of-stream underrun in the figures.
+    const RunResult r = simulate(packets, trace, c, &dec, static_cast<int64_t>(packets.size()) * 20 - 100);
+    std::map<std::vector<uint8_t>, size_t> index;
+    for (size_t k = 0; k < packets.size(); ++k) index[packets[k].data] = k;
+    std::vector<bool> recovered(packets.size(), false);
+    for (const auto& payload : dec.fecFrom) {
+      auto it = index.find(payload);
+      if (it != index.end() && it->second > 0) recovered[it->second - 1] = true;
+    }
+    int isolated = 0, isolatedRecovered = 0, lost = 0;
+    for (size_t k = 1; k + 1 < packets.size(); ++k) {
+      if (trace.arrivalNs[k] >= 0) continue;
+      ++lost;
+      if (trace.arrivalNs[k - 1] >= 0 && trace.arrivalNs[k + 1] >= 0) {
+        ++isolated;
+        if (recovered[k]) ++isolatedRecovered;
+      }
+    }
+    const double concealed = static_cast<double>(r.end.concealedSamples) / r.end.totalSamplesReceived;
+    const double rate = static_cast<double>(isolatedRecovered) / isolated;
+    LK_NOTE("seed %u: %d lost, %d isolated, %d recovered by FEC (%.1f %%), PLC-concealed %.3f %% of %lld samples, "
+            "fecRecovered %lld, target %.0f ms",
+            seed, lost, isolated, isolatedRecovered, 100 * rate, 100 * concealed,
+            static_cast<long long>(r.end.totalSamplesReceived), static_cast<long long>(r.end.fecRecovered),
+            r.end.targetDelayMs);
+    worstRecovered = std::min(worstRecovered, rate);
+    concealedTotal += r.end.concealedSamples;
+    samplesTotal += r.end.totalSamplesReceived;
+    LK_CHECK_GE(rate, 0.95);
+    LK_CHECK_GT(r.end.fecPacketsReceived, static_cast<int64_t>(packets.size() * 9 / 10));
+    // The buffer conceals exactly the packets FEC could not bring back, nothing more.
+    LK_CHECK_EQ(r.end.concealedSamples, (lost - r.end.fecRecovered) * 960);
+  }
+  // Pooled over the seeds (one seed's realised loss pattern varies by more than the bar's margin).
+  const double pooled = static_cast<double>(concealedTotal) / samplesTotal;
+  LK_NOTE("pooled PLC-concealed %.3f %% (bar 0.5 %%), worst isolated-loss recovery %.1f %% (bar 95 %%)", 100 * pooled,
+          100 * worstRecovered);
+  LK_CHECK_LE(pooled, 0.005);
+}
+
+LK_TEST(plc_bar_fec_off) {
+  const auto packets = firstSeconds(plainPackets(), 120);
+  for (uint32_t seed : {4u, 5u}) {
+    const Trace trace = bernoulliLoss(packets.size(), 0.05, seed, 10);
+    lkbt::LibopusDecoder dec(48000, 1);
+    AudioJitterBufferConfig c;
+    const RunResult r = simulate(packets, trace, c, &dec, static_cast<int64_t>(packets.size()) * 20 - 100);
+    int lost = 0;
+    for (int64_t a : trace.arrivalNs) lost += a < 0;
+    const double lossRate = static_cast<double>(lost) / packets.size();
+    const double concealed = static_cast<double>(r.end.concealedSamples) / r.end.totalSamplesReceived;
+    LK_NOTE("seed %u: loss %.2f %%, concealed %.3f %%, fecRecovered %lld", seed, 100 * lossRate, 100 * concealed,
+            static_cast<long long>(r.end.fecRecovered));
+    LK_CHECK_LE(concealed, lossRate + 0.002);
+    LK_CHECK_EQ(r.end.fecRecovered, 0);
+  }
+}
+
+LK_TEST(jitter_bar_uniform_0_to_60_ms) {
+  const auto packets = firstSeconds(plainPackets(), 60);
+  for (uint32_t seed : {7u, 8u}) {
+    const Trace trace = jitter(packets.size(), seed, [](int64_t) { return 60; });
+    std::vector<double> relative;
+    int64_t minDelay = INT64_MAX;
+    for (size_t k = 0; k < packets.size(); ++k) minDelay = std::min(minDelay, trace.arrivalNs[k] - static_cast<int64_t>(k) * 20 * kMs);
+    for (size_t k = 0; k < packets.size(); ++k) {
+      relative.push_back(static_cast<double>(trace.arrivalNs[k] - static_cast<int64_t>(k) * 20 * kMs - minDelay) / kMs);
+    }
+    const double p95 = percentile(relative, 0.95);
+    lkbt::LibopusDecoder dec(48000, 1);
+    AudioJitterBufferConfig c;
+    const RunResult r = simulate(packets, trace, c, &dec, 60000);
+    const int64_t concealedAfter = r.end.concealedSamples - r.at3s.concealedSamples;
+    const int64_t totalAfter = r.end.totalSamplesReceived - r.at3s.totalSamplesReceived;
+    const double late = static_cast<double>(concealedAfter) / totalAfter;
+    LK_NOTE("seed %u: jitter p95 %.1f ms, target %.0f ms, late-concealed after 3 s %.3f %%, reordered %lld, "
+            "stretched %lld+%lld samples",
+            seed, p95, r.end.targetDelayMs, 100 * late, static_cast<long long>(r.end.packetsReordered),
+            static_cast<long long>(r.end.insertedSamplesForDeceleration),
+            static_cast<long long>(r.end.removedSamplesForAcceleration));
+    LK_CHECK_LE(late, 0.01);
+    LK_CHECK_LE(std::fabs(r.end.targetDelayMs - p95), 20.0);
+    LK_CHECK_GT(r.end.packetsReordered, 0);
+    for (int64_t s : r.stretchPerSecond) LK_CHECK_LE(s, 4800);
+  }
+}
+
+namespace {
+// 20 s of 0..10 ms jitter, then 60 s of 0..100 ms, then 100 s of 0..10 ms again.
+void adaptationBar(DelayPreset preset, double downLimitS) {
+  const auto& packets = plainPackets();
+  const Trace trace = jitter(packets.size(), 21, [](int64_t sendMs) { return sendMs >= 20000 && sendMs < 80000 ? 100 : 10; });
+  lkbt::LibopusDecoder dec(48000, 1);
+  AudioJitterBufferConfig c;
+  c.preset = preset;
+  const RunResult r = simulate(packets, trace, c, &dec, 180000);
+  const int before = r.targetMs[20000 / 10 - 1];
+  // New p95 of the relative delay: 95 ms (uniform 0..100 on a path whose minimum stays ~0).
+  double up = -1, down = -1;
+  for (size_t i = 20000 / 10; i < r.targetMs.size(); ++i) {
+    if (up < 0 && r.targetMs[i] >= 95) up = (static_cast<double>(i) * 10 - 20000) / 1000.0;
+  }
+  // The last high-jitter packet is sent at 80 s and arrives by 80.11 s.
+  for (size_t i = 80110 / 10; i < r.targetMs.size(); ++i) {
+    if (r.targetMs[i] <= before) {
+      down = (static_cast<double>(i) * 10 - 80110) / 1000.0;
+      break;
+    }
+  }
+  const int peak = *std::max_element(r.targetMs.begin(), r.targetMs.end());
+  int64_t worstStretch = 0;
+  for (int64_t s : r.stretchPerSecond) worstStretch = std::max(worstStretch, s);
+  LK_NOTE("preset %d: target %d ms before the step, peak %d ms, up in %.2f s, back down in %.1f s; "
+          "worst stretch %.1f %% of a second; concealed %.2f %%",
+          static_cast<int>(preset), before, peak, up, down, 100.0 * worstStretch / 48000,
+          100.0 * r.end.concealedSamples / r.end.totalSamplesReceived);
+  LK_CHECK_LE(before, 40);
+  LK_CHECK(up >= 0);
+  LK_CHECK_LE(up, 2.0);
+  LK_CHECK(down >= 0);
+  LK_CHECK_LE(down, downLimitS);
+  LK_CHECK_LE(worstStretch, 4800);  // time-stretch <= 10 %
+}
+}  // namespace
+
+LK_TEST(adaptation_bar_neteq_preset) { adaptationBar(DelayPreset::kNetEq, 90.0); }
+
+LK_TEST(adaptation_bar_low_latency_preset) { adaptationBar(DelayPreset::kLowLatency, 30.0); }
