@@ -159,7 +159,7 @@ class WorkerReconnectTest {
         long detectedMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(detectedMs).as("detected after the configured silence, not before")
                 .isGreaterThanOrEqualTo(pingTimeout.toMillis() - 100);
-        assertThat(events.disconnects.get(0).getMessage()).contains("no data from the server");
+        assertThat(events.disconnects.get(0).getMessage()).containsAnyOf("no data from the server", "no answer to pings");
         // reconnect attempts fail while the path stays dark (the upgrade gets no answer)
         await("attempts through the black hole", () -> events.disconnects.size() >= 2);
         assertThat(worker.status()).isEqualTo(WorkerStatus.DISCONNECTED);
@@ -167,6 +167,30 @@ class WorkerReconnectTest {
         proxy.blackhole(false);
         await("back", () -> worker.status() == WorkerStatus.BUSY && events.registrations.size() == 2);
         assertThat(events.cancelled).isEmpty();
+    }
+
+    @Test
+    void aHalfDeadPathIsDetectedByMissingPongs() throws Exception {
+        // the server keeps pinging the worker every 100 ms, so the worker's reads never go quiet; only the
+        // missing answers to its own pings show that its messages no longer arrive
+        DevServer server = closeLater(DevServer.builder().port(0).pingInterval(Duration.ofMillis(100)).build().start());
+        TcpProxy proxy = closeLater(new TcpProxy(server.port()));
+        Duration pingTimeout = Duration.ofSeconds(1);
+        Worker worker = closeLater(Worker.create(It.options(proxy.wsUrl(), server)
+                .pingInterval(Duration.ofMillis(200)).pingTimeout(pingTimeout).build(), ctx -> ctx.awaitCancellation()));
+        Recorder events = new Recorder();
+        worker.addListener(events);
+        worker.start();
+        assertThat(worker.awaitReady(It.WAIT)).isTrue();
+
+        long start = System.nanoTime();
+        proxy.blackholeUpstream(true);
+        await("missing pongs noticed", pingTimeout.plusSeconds(3), () -> !events.disconnects.isEmpty());
+        long detectedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(detectedMs).isGreaterThanOrEqualTo(pingTimeout.toMillis() - 250);
+        assertThat(events.disconnects.get(0).getMessage()).contains("no answer to pings");
+        proxy.blackholeUpstream(false);
+        await("back", () -> worker.status() == WorkerStatus.IDLE && events.registrations.size() == 2);
     }
 
     @Test

@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
@@ -59,7 +60,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One WebSocket connection to a LiveKit server's {@code /agent} endpoint: binary protobuf frames,
  * {@code WorkerMessage} out and {@code ServerMessage} in. Netty answers the server's pings; silence longer than
- * the ping timeout closes the connection. Listener calls happen on the Netty event loop.
+ * the ping timeout closes the connection, and the worker also watches for answers to its own pings
+ * ({@link #sinceLastPong()}), which catches a path that still delivers the server's traffic but loses ours.
+ * Listener calls happen on the Netty event loop.
  */
 final class AgentConnection {
 
@@ -131,7 +134,7 @@ final class AgentConnection {
                 .customHeaders(headers)
                 .maxFramePayloadLength(MAX_MESSAGE_BYTES)
                 .handshakeTimeoutMillis(connectTimeout.toMillis())
-                .dropPongFrames(true)
+                .dropPongFrames(false)
                 .handleCloseFrames(true)
                 .build();
         Handler handler = new Handler(uri, listener, result);
@@ -194,6 +197,16 @@ final class AgentConnection {
                 channel.close();
             }
         });
+    }
+
+    /** Notes an answer to a ping (a WebSocket pong, or a {@code WorkerPong} message). */
+    void markPong() {
+        handler.lastPongNanos = System.nanoTime();
+    }
+
+    /** How long since the last answer to a ping (or since the connection opened). */
+    Duration sinceLastPong() {
+        return Duration.ofNanos(System.nanoTime() - handler.lastPongNanos);
     }
 
     /** Sends a WebSocket ping frame. */
@@ -266,6 +279,7 @@ final class AgentConnection {
         volatile String upgradeBody;
         volatile AgentException closeCause;
         volatile AgentConnection connection;
+        volatile long lastPongNanos = System.nanoTime();
 
         Handler(URI uri, Listener listener, CompletableFuture<AgentConnection> opened) {
             this.uri = uri;
@@ -286,6 +300,7 @@ final class AgentConnection {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                lastPongNanos = System.nanoTime();
                 connection = new AgentConnection(ctx.channel(), this);
                 if (!opened.complete(connection)) {
                     ctx.close();
@@ -323,6 +338,8 @@ final class AgentConnection {
                 if (c != null) {
                     listener.onMessage(c, message);
                 }
+            } else if (frame instanceof PongWebSocketFrame) {
+                lastPongNanos = System.nanoTime();
             } else if (frame instanceof TextWebSocketFrame) {
                 log.warn("ignoring a text frame from {}; the agent protocol is spoken in binary frames", uri);
             } else if (frame instanceof CloseWebSocketFrame) {

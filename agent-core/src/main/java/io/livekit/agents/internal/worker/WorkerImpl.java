@@ -417,6 +417,7 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
         }
         LivekitAgent.ServerMessage.MessageCase kind = m.getMessageCase();
         if (kind == LivekitAgent.ServerMessage.MessageCase.PONG) {
+            c.markPong();
             log.trace("pong, round trip {} ms", System.currentTimeMillis() - m.getPong().getLastTimestamp());
             return;
         }
@@ -471,13 +472,27 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
         recomputeStatus();
         long interval = options.statusInterval().toMillis();
         statusTimer = loop.scheduleAtFixedRate(safe(() -> statusTick(c)), interval, interval, TimeUnit.MILLISECONDS);
-        long ping = options.pingInterval().toMillis();
+        // liveness is checked ten times per ping timeout (pings still go out once per ping interval)
+        long ping = options.pingInterval().toNanos();
+        long check = Math.max(TimeUnit.MILLISECONDS.toNanos(50), Math.min(ping, options.pingTimeout().toNanos() / 10));
+        long[] lastPing = {System.nanoTime()};
         pingTimer = loop.scheduleAtFixedRate(safe(() -> {
-            if (connection == c) {
+            if (connection != c) {
+                return;
+            }
+            Duration silent = c.sinceLastPong();
+            if (silent.compareTo(options.pingTimeout()) > 0) {
+                c.abort(new AgentException(AgentException.Code.CONNECTION_FAILED, "no answer to pings for "
+                        + silent.toMillis() + " ms (ping timeout " + options.pingTimeout().toMillis()
+                        + " ms); the connection is considered dead"));
+                return;
+            }
+            if (System.nanoTime() - lastPing[0] >= ping) {
+                lastPing[0] = System.nanoTime();
                 c.send(Protos.ping(System.currentTimeMillis()));
                 c.sendPing();
             }
-        }), ping, ping, TimeUnit.MILLISECONDS);
+        }), check, check, TimeUnit.NANOSECONDS);
     }
 
     private void handleClosed(AgentConnection c, AgentException cause) {

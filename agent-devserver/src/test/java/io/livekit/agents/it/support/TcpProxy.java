@@ -25,7 +25,8 @@ public final class TcpProxy implements AutoCloseable {
     private final Thread acceptor;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
-    private volatile boolean blackhole;
+    private volatile boolean dropUp;
+    private volatile boolean dropDown;
     private volatile boolean refuse;
     private volatile boolean closed;
 
@@ -75,7 +76,16 @@ public final class TcpProxy implements AutoCloseable {
      * connections are accepted but forward nothing. Sockets stay open.
      */
     public void blackhole(boolean on) {
-        this.blackhole = on;
+        this.dropUp = on;
+        this.dropDown = on;
+    }
+
+    /**
+     * Black-holes (or restores) only the client-to-target direction: the target's traffic still arrives, the
+     * client's is lost (a half-dead path).
+     */
+    public void blackholeUpstream(boolean on) {
+        this.dropUp = on;
     }
 
     /** While on, new connections are accepted and closed at once (as a server that is down but reachable). */
@@ -140,11 +150,11 @@ public final class TcpProxy implements AutoCloseable {
         }
 
         void start() {
-            pump(client, upstream, "up");
-            pump(upstream, client, "down");
+            pump(client, upstream, true);
+            pump(upstream, client, false);
         }
 
-        private void pump(Socket from, Socket to, String direction) {
+        private void pump(Socket from, Socket to, boolean up) {
             Thread t = new Thread(() -> {
                 byte[] buf = new byte[16 * 1024];
                 try {
@@ -152,7 +162,7 @@ public final class TcpProxy implements AutoCloseable {
                     OutputStream out = to.getOutputStream();
                     int n;
                     while ((n = in.read(buf)) >= 0) {
-                        if (!blackhole) {
+                        if (!(up ? dropUp : dropDown)) {
                             out.write(buf, 0, n);
                             out.flush();
                         }
@@ -164,7 +174,7 @@ public final class TcpProxy implements AutoCloseable {
                 } finally {
                     close();
                 }
-            }, "tcp-proxy-" + direction + "-" + from.getPort());
+            }, "tcp-proxy-" + (up ? "up-" : "down-") + from.getPort());
             t.setDaemon(true);
             t.start();
         }
