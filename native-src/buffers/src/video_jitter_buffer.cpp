@@ -199,6 +199,9 @@ int VideoJitterBuffer::popFrame(int64_t nowNs, uint8_t* out, int capacity, Video
       continue;
     }
     if (!head->frameStart) {
+      // At the very start of a stream the first packet of the frame may still come (reordered):
+      // wait for it as for any other missing packet.
+      if (!packets_.headFixed() && !holeExpired(nowNs, head)) return kWouldBlock;
       // The start of this frame never came (or the stream was joined mid-frame): drop the rest of it.
       const int64_t ts = head->timestamp;
       int64_t s = head->sequence;
@@ -250,8 +253,15 @@ int VideoJitterBuffer::popFrame(int64_t nowNs, uint8_t* out, int capacity, Video
       const bool nonReference = head->nonReference;
       const int32_t pid = head->pictureId;
       const uint8_t bits = head->pictureIdBits;
-      packets_.skipTo(missing);          // the frame's packets: dropped
-      packets_.skipTo(next->sequence);   // the hole: lost
+      const int64_t frameTs = head->timestamp;
+      // Past the hole and the rest of this frame's packets.
+      int64_t resume = next->sequence;
+      for (const PacketSlot* p = next; p != nullptr && p->timestamp == frameTs && !p->frameStart && !p->padding;
+           p = packets_.nextHeld(resume)) {
+        resume = p->sequence + 1;
+      }
+      packets_.skipTo(missing);  // the frame's packets: dropped
+      packets_.skipTo(resume);   // the hole (lost) and the frame's later packets (dropped)
       ++stats_.framesDropped;
       if (nonReference && pid >= 0 && !chainBroken_) {
         // A non-reference frame: nothing depends on it, the chain holds.

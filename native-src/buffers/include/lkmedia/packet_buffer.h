@@ -118,6 +118,8 @@ class PacketBuffer {
   int64_t head() const { return head_; }           // next sequence number to release
   int64_t highest() const { return highest_; }     // highest sequence number received
   bool started() const { return started_; }
+  // True once something was released or skipped: packets before head() are late from then on.
+  bool headFixed() const { return headFixed_; }
   uint32_t heldCount() const { return held_; }
   uint32_t capacity() const { return config_.capacity; }
   uint32_t epoch() const { return epoch_; }
