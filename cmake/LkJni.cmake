@@ -57,6 +57,10 @@ function(lk_add_jni_library target)
     set_property(TARGET ${target} PROPERTY MSVC_RUNTIME_LIBRARY "MultiThreaded$<$<CONFIG:Debug>:Debug>")
   endif()
 
+  # Packaging metadata read by the Java loader before it extracts the library (version check).
+  file(GENERATE OUTPUT "${CMAKE_BINARY_DIR}/lib/lkmedia.properties"
+       CONTENT "version=${LKMEDIA_VERSION}\nplatform=${LKMEDIA_PLATFORM}\nlibrary=$<TARGET_FILE_NAME:${target}>\n")
+
   if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND NOT CMAKE_CROSSCOMPILING AND LK_BUILD_TESTS)
     add_test(NAME lkmedia_jni_dependencies
              COMMAND ${CMAKE_COMMAND} -DLIB=$<TARGET_FILE:${target}>
