@@ -73,7 +73,8 @@ class WorkerDrainTest {
         assertThat(worker.awaitTermination(It.WAIT)).isTrue();
         assertThat(worker.status()).isEqualTo(WorkerStatus.STOPPED);
         assertThat(worker.failure()).isEmpty();
-        assertThat(It.statusOf(server, "r", dispatchId)).contains(LivekitAgent.JobStatus.JS_SUCCESS);
+        await("the job's success reached the server before the worker left", () -> It.statusOf(server, "r", dispatchId)
+                .filter(s -> s == LivekitAgent.JobStatus.JS_SUCCESS).isPresent());
         await("server saw the worker leave", () -> rec.serverDisconnects.stream().anyMatch(d -> d.startsWith(workerId)));
     }
 
@@ -92,7 +93,8 @@ class WorkerDrainTest {
         worker.stop();
         assertThat(reasons.poll(It.WAIT.toSeconds(), TimeUnit.SECONDS)).contains("drain timed out after 300 ms");
         assertThat(worker.awaitTermination(It.WAIT)).isTrue();
-        LivekitAgent.Job job = It.jobOf(server, "r", dispatchId).orElseThrow();
+        LivekitAgent.Job job = It.awaitValue("the job's end reached the server", () -> It.jobOf(server, "r", dispatchId)
+                .filter(j -> j.getState().getStatus() == LivekitAgent.JobStatus.JS_FAILED));
         assertThat(job.getState().getStatus()).isEqualTo(LivekitAgent.JobStatus.JS_FAILED);
         assertThat(job.getState().getError()).startsWith("CANCELLED (fatal): the worker's drain timed out");
     }
@@ -153,7 +155,8 @@ class WorkerDrainTest {
             // the drain let the job finish its 1.5 s of work instead of cancelling it
             assertThat(log).contains("draining the worker", ShutdownHookMain.JOB_DONE, "worker stopped");
             assertThat(log.indexOf("draining the worker")).isLessThan(log.indexOf(ShutdownHookMain.JOB_DONE));
-            assertThat(It.statusOf(server, "sig", dispatchId)).contains(LivekitAgent.JobStatus.JS_SUCCESS);
+            await("the job's success reached the server", () -> It.statusOf(server, "sig", dispatchId)
+                    .filter(st -> st == LivekitAgent.JobStatus.JS_SUCCESS).isPresent());
         } finally {
             p.destroyForcibly();
         }

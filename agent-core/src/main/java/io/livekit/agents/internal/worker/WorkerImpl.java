@@ -372,12 +372,17 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
             return;
         }
         log.debug("connecting to {} (attempt {})", agentUri, failures + 1);
-        AgentConnection.open(io, agentUri, token, options.connectTimeout(), options.pingTimeout(), this)
-                .whenComplete((c, err) -> {
-                    if (!onLoop(() -> onOpened(gen, c, err)) && c != null) {
-                        c.close("the worker stopped");
-                    }
-                });
+        try {
+            AgentConnection.open(io, agentUri, token, options.connectTimeout(), options.pingTimeout(), this)
+                    .whenComplete((c, err) -> {
+                        if (!onLoop(() -> onOpened(gen, c, err)) && c != null) {
+                            c.close("the worker stopped");
+                        }
+                    });
+        } catch (RuntimeException | LinkageError e) {
+            // never leave the worker waiting for a connection attempt that did not start
+            fail(new AgentException(AgentException.Code.INTERNAL, "cannot open a connection to " + agentUri + ": " + e, e));
+        }
     }
 
     private void onOpened(int gen, AgentConnection c, Throwable err) {
