@@ -21,9 +21,7 @@ public interface ParticipantHandler extends JobHandler {
     /** Calls {@link #onParticipantJob} with the job's participant; fails the job if the server sent none. */
     @Override
     default void onJob(JobContext ctx) throws Exception {
-        ParticipantInfo participant = ctx.job().participant().orElseThrow(() -> new AgentException(
-                AgentException.Code.PROTOCOL_ERROR, "participant job " + ctx.job().id() + " carries no participant"));
-        onParticipantJob(ctx, participant);
+        onParticipantJob(ctx, Handlers.participantOf(ctx, "participant"));
     }
 
     /** Always {@link JobType#PARTICIPANT}. */

@@ -21,9 +21,7 @@ public interface PublisherHandler extends JobHandler {
     /** Calls {@link #onPublisherJob} with the job's participant; fails the job if the server sent none. */
     @Override
     default void onJob(JobContext ctx) throws Exception {
-        ParticipantInfo publisher = ctx.job().participant().orElseThrow(() -> new AgentException(
-                AgentException.Code.PROTOCOL_ERROR, "publisher job " + ctx.job().id() + " carries no participant"));
-        onPublisherJob(ctx, publisher);
+        onPublisherJob(ctx, Handlers.participantOf(ctx, "publisher"));
     }
 
     /** Always {@link JobType#PUBLISHER}. */

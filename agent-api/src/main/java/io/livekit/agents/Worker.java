@@ -18,7 +18,8 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Users compile against {@code agent-api} only; the implementation ({@code agent-core}) is found at run
- * time through {@link java.util.ServiceLoader}. All methods are thread-safe.
+ * time through {@link java.util.ServiceLoader}. All methods are thread-safe. A started worker keeps the JVM
+ * running (its own thread is not a daemon) until it has stopped.
  */
 public interface Worker extends AutoCloseable {
 

@@ -79,6 +79,33 @@ class ValuesTest {
     }
 
     @Test
+    void typedHandlersReceiveTheParticipantOrFailTheJob() throws Exception {
+        ParticipantInfo alice = ParticipantInfo.builder().identity("alice").build();
+        JobInfo withParticipant = JobInfo.builder().id("AJ_1").type(JobType.PUBLISHER)
+                .room(RoomInfo.of("", "r", "")).participant(alice).build();
+        JobInfo without = withParticipant.toBuilder().participant(null).build();
+        ParticipantInfo[] seen = new ParticipantInfo[1];
+        PublisherHandler pub = (ctx, p) -> seen[0] = p;
+        pub.onJob(contextOf(withParticipant));
+        assertThat(seen[0]).isEqualTo(alice);
+        ParticipantHandler part = (ctx, p) -> seen[0] = null;
+        assertThatThrownBy(() -> part.onJob(contextOf(without))).isInstanceOf(AgentException.class)
+                .hasMessageContaining("AJ_1").hasMessageContaining("no participant")
+                .satisfies(e -> assertThat(((AgentException) e).code()).isEqualTo(AgentException.Code.PROTOCOL_ERROR));
+    }
+
+    /** A context that only knows its job, for the handler flavours. */
+    private static JobContext contextOf(JobInfo job) {
+        return (JobContext) java.lang.reflect.Proxy.newProxyInstance(JobContext.class.getClassLoader(),
+                new Class<?>[]{JobContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("job")) {
+                        return job;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
     void createWithoutCoreNamesTheMissingDependency() {
         WorkerOptions o = WorkerOptions.builder().url("ws://h:1").apiKey("k").apiSecret("s").build();
         assertThatThrownBy(() -> Worker.create(o, ctx -> { }))

@@ -9,13 +9,11 @@ import io.livekit.agents.Worker;
 import io.livekit.agents.WorkerStatus;
 import io.livekit.agents.devserver.DevServer;
 import io.livekit.agents.devserver.WorkerInfo;
-import io.livekit.agents.devserver.junit.DevServerExtension;
 import io.livekit.agents.it.support.It;
 import io.livekit.agents.it.support.Recorder;
+import io.livekit.agents.it.support.WorkerTestBase;
 import livekit.LivekitAgent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,19 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** The job cap, FULL, and load reports, as the dev server sees them. */
-class WorkerCapacityTest {
-
-    @RegisterExtension
-    static final DevServerExtension DEV = DevServerExtension.perTest();
-
-    private Worker worker;
-
-    @AfterEach
-    void stopWorker() {
-        if (worker != null) {
-            worker.close();
-        }
-    }
+class WorkerCapacityTest extends WorkerTestBase {
 
     @Test
     void concurrentOffersNeverExceedTheCapAndTheWorkerReportsFull(DevServer server) throws Exception {

@@ -2,7 +2,6 @@ package io.livekit.agents.it;
 
 import io.livekit.agents.JobContext;
 import io.livekit.agents.JobDecision;
-import io.livekit.agents.JobHandler;
 import io.livekit.agents.JobRequest;
 import io.livekit.agents.JobType;
 import io.livekit.agents.MdcKeys;
@@ -11,15 +10,14 @@ import io.livekit.agents.Worker;
 import io.livekit.agents.WorkerStatus;
 import io.livekit.agents.devserver.DevServer;
 import io.livekit.agents.devserver.WorkerInfo;
-import io.livekit.agents.devserver.junit.DevServerExtension;
 import io.livekit.agents.internal.auth.LiveKitTokens;
 import io.livekit.agents.internal.auth.VerifiedToken;
 import io.livekit.agents.it.support.It;
 import io.livekit.agents.it.support.Recorder;
+import io.livekit.agents.it.support.WorkerTestBase;
 import livekit.LivekitAgent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -30,19 +28,12 @@ import static io.livekit.agents.it.support.It.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Job offers against the dev server: accept, reject, reject with terminate. */
-class WorkerDispatchTest {
+class WorkerDispatchTest extends WorkerTestBase {
 
-    @RegisterExtension
-    static final DevServerExtension DEV = DevServerExtension.perTest();
-
-    private Worker worker;
     private Worker other;
 
     @AfterEach
-    void stopWorkers() {
-        if (worker != null) {
-            worker.close();
-        }
+    void stopOther() {
         if (other != null) {
             other.close();
         }
@@ -157,17 +148,7 @@ class WorkerDispatchTest {
         Recorder rec = new Recorder();
         server.addListener(rec);
         Recorder rejecterEvents = new Recorder();
-        worker = Worker.create(It.options(server).agentName("pool").build(), new JobHandler() {
-            @Override
-            public JobDecision onJobRequest(JobRequest request) {
-                return JobDecision.reject();
-            }
-
-            @Override
-            public void onJob(JobContext ctx) {
-                throw new AssertionError("a rejecting worker ran a job");
-            }
-        });
+        worker = Worker.create(It.options(server).agentName("pool").build(), It.alwaysDeciding(JobDecision.reject()));
         worker.addListener(rejecterEvents);
         worker.start();
         assertThat(worker.awaitReady(It.WAIT)).isTrue();
@@ -207,17 +188,8 @@ class WorkerDispatchTest {
         Recorder rec = new Recorder();
         server.addListener(rec);
         Recorder events = new Recorder();
-        worker = Worker.create(It.options(server).agentName("picky").build(), new JobHandler() {
-            @Override
-            public JobDecision onJobRequest(JobRequest request) {
-                return JobDecision.rejectAndTerminate();
-            }
-
-            @Override
-            public void onJob(JobContext ctx) {
-                throw new AssertionError("not expected to run");
-            }
-        });
+        worker = Worker.create(It.options(server).agentName("picky").build(),
+                It.alwaysDeciding(JobDecision.rejectAndTerminate()));
         worker.addListener(events);
         worker.start();
         assertThat(worker.awaitReady(It.WAIT)).isTrue();

@@ -4,14 +4,12 @@ import io.livekit.agents.Worker;
 import io.livekit.agents.WorkerStatus;
 import io.livekit.agents.devserver.DevServer;
 import io.livekit.agents.devserver.WorkerInfo;
-import io.livekit.agents.devserver.junit.DevServerExtension;
 import io.livekit.agents.it.support.It;
 import io.livekit.agents.it.support.Recorder;
+import io.livekit.agents.it.support.WorkerTestBase;
 import io.livekit.agents.it.support.ShutdownHookMain;
 import livekit.LivekitAgent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
@@ -24,27 +22,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.livekit.agents.it.support.It.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** stop() drains, stopNow() cancels, and the shutdown hook drains on SIGTERM. */
-class WorkerDrainTest {
-
-    @RegisterExtension
-    static final DevServerExtension DEV = DevServerExtension.perTest();
-
-    private Worker worker;
-    private final AtomicBoolean releaseStuck = new AtomicBoolean();
-
-    @AfterEach
-    void stopWorker() {
-        releaseStuck.set(true);
-        if (worker != null) {
-            worker.close();
-        }
-    }
+class WorkerDrainTest extends WorkerTestBase {
 
     @Test
     void drainWaitsForRunningJobsAndTakesNoNewOnes(DevServer server) throws Exception {

@@ -8,13 +8,11 @@ import io.livekit.agents.JobRequest;
 import io.livekit.agents.Worker;
 import io.livekit.agents.WorkerStatus;
 import io.livekit.agents.devserver.DevServer;
-import io.livekit.agents.devserver.junit.DevServerExtension;
 import io.livekit.agents.it.support.It;
 import io.livekit.agents.it.support.Recorder;
+import io.livekit.agents.it.support.WorkerTestBase;
 import livekit.LivekitAgent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,21 +27,7 @@ import static io.livekit.agents.it.support.It.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Termination, failing, slow, hanging and cancellation-ignoring handlers: the worker stays healthy. */
-class WorkerJobLifecycleTest {
-
-    @RegisterExtension
-    static final DevServerExtension DEV = DevServerExtension.perTest();
-
-    private Worker worker;
-    private final AtomicBoolean releaseStuck = new AtomicBoolean();
-
-    @AfterEach
-    void stopWorker() {
-        releaseStuck.set(true);
-        if (worker != null) {
-            worker.close();
-        }
-    }
+class WorkerJobLifecycleTest extends WorkerTestBase {
 
     private static Optional<LivekitAgent.Job> ended(DevServer server, String room, String dispatchId) {
         return It.jobOf(server, room, dispatchId).filter(j -> j.getState().getStatus() == LivekitAgent.JobStatus.JS_SUCCESS

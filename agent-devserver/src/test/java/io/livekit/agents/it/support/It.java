@@ -1,5 +1,9 @@
 package io.livekit.agents.it.support;
 
+import io.livekit.agents.JobContext;
+import io.livekit.agents.JobDecision;
+import io.livekit.agents.JobHandler;
+import io.livekit.agents.JobRequest;
 import io.livekit.agents.ReconnectPolicy;
 import io.livekit.agents.WorkerOptions;
 import io.livekit.agents.devserver.DevServer;
@@ -43,6 +47,21 @@ public final class It {
                 .drainTimeout(Duration.ofSeconds(10))
                 .reconnectPolicy(ReconnectPolicy.builder().initialDelay(Duration.ofMillis(50))
                         .maxDelay(Duration.ofMillis(300)).maxAttempts(ReconnectPolicy.UNLIMITED_ATTEMPTS).build());
+    }
+
+    /** A handler that answers every offer with {@code decision} and fails the test if it ever runs a job. */
+    public static JobHandler alwaysDeciding(JobDecision decision) {
+        return new JobHandler() {
+            @Override
+            public JobDecision onJobRequest(JobRequest request) {
+                return decision;
+            }
+
+            @Override
+            public void onJob(JobContext ctx) {
+                throw new AssertionError("a worker answering " + decision + " ran job " + ctx.job().id());
+            }
+        };
     }
 
     /** Polls until {@code condition} holds; fails naming {@code what} after {@link #WAIT}. */
