@@ -135,18 +135,35 @@ int64_t AvPacer::generation() const {
 
 int64_t AvPacer::dueNsLocked(const Frame& f) const {
   if (!ticked_) return INT64_MAX;
-  int64_t intoFrame;  // samples from the start of the last emitted frame
+  const PlayoutTick* t = &tick_;
+  int64_t intoFrame;  // samples from the start of the frame that emits (or emitted) the PTS
   if (f.timeline == kEmissionTimeline) {
     intoFrame = f.pts - tick_.emitPosition;
     if (intoFrame >= frame_) return INT64_MAX;  // in a frame not emitted yet
+    // Emitted in an earlier frame: time it from that frame.
+    for (int i = 0; i < historyCount_ && intoFrame < 0; ++i) {
+      const PlayoutTick& h = history_[(historyHead_ - 1 - i + kTickHistory) % kTickHistory];
+      if (f.pts >= h.emitPosition) {
+        t = &h;
+        intoFrame = f.pts - h.emitPosition;
+      }
+    }
   } else {
     const int64_t end = tick_.contentPosition + tick_.contentSamples;
     if (f.pts >= end) return INT64_MAX;  // its audio has not been emitted yet
     intoFrame = tick_.contentOffset + (f.pts - tick_.contentPosition);
+    for (int i = 0; i < historyCount_ && f.pts < t->contentPosition; ++i) {
+      const PlayoutTick& h = history_[(historyHead_ - 1 - i + kTickHistory) % kTickHistory];
+      if (h.generation != tick_.generation) break;
+      if (f.pts >= h.contentPosition && f.pts < h.contentPosition + h.contentSamples) {
+        t = &h;
+        intoFrame = h.contentOffset + (f.pts - h.contentPosition);
+      }
+    }
   }
-  // intoFrame may be negative: its audio went out in an earlier frame.
+  // intoFrame may still be negative: its audio went out before the remembered frames.
   const double ns = static_cast<double>(intoFrame) * 1e9 / rate_;
-  return tick_.timeNs + static_cast<int64_t>(std::floor(ns)) + offsetNs_;
+  return t->timeNs + static_cast<int64_t>(std::floor(ns)) + offsetNs_;
 }
 
 void AvPacer::releaseVideoLocked(int64_t nowNs) {
@@ -208,10 +225,17 @@ int AvPacer::step(int64_t nowNs, int16_t* audioOut, int capacity) {
   int emitted = 0;
   const int64_t deadline = audio_->nextDeadlineNs();
   if (deadline == INT64_MIN || nowNs >= deadline) {
+    // Video whose audio went out in the frame before goes first.
+    releaseVideoLocked(nowNs);
     const int r = audio_->tick(nowNs, audioOut, capacity);
     if (r < 0 && r != kWouldBlock) return r;
     if (r > 0) {
       emitted = 1;
+      if (ticked_) {
+        history_[historyHead_] = tick_;
+        historyHead_ = (historyHead_ + 1) % kTickHistory;
+        if (historyCount_ < kTickHistory) ++historyCount_;
+      }
       tick_ = audio_->lastTick();
       ticked_ = true;
       if (tick_.generation != audioGeneration_) {

@@ -148,7 +148,11 @@ class AvPacer {
   int64_t generation_ = 0;       // bumped by clear/close and by a clear of the audio buffer
   int64_t audioGeneration_ = 0;
   bool ticked_ = false;
-  PlayoutTick tick_;
+  PlayoutTick tick_;                 // the last audio frame
+  static constexpr int kTickHistory = 16;
+  PlayoutTick history_[kTickHistory];  // recent frames, to time video whose audio went out earlier
+  int historyCount_ = 0;
+  int historyHead_ = 0;
   int64_t lastPushNs_ = INT64_MIN;
   bool hasLast_ = false;
   uint64_t lastToken_ = 0;
