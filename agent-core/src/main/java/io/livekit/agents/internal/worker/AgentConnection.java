@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -376,6 +377,10 @@ final class AgentConnection {
                 }
                 return new AgentException(AgentException.Code.CONNECTION_FAILED, "the WebSocket upgrade to " + uri
                         + " failed (" + (status != null ? status.toString() : cause.getMessage()) + body + ")", cause);
+            }
+            if (cause instanceof CorruptedWebSocketFrameException) {
+                return new AgentException(AgentException.Code.PROTOCOL_ERROR, "the server sent a malformed or oversized "
+                        + "WebSocket frame (the limit is " + MAX_MESSAGE_BYTES + " bytes): " + cause.getMessage(), cause);
             }
             if (cause instanceof AgentException) {
                 return (AgentException) cause;
