@@ -113,6 +113,30 @@ class WorkerDrainTest extends WorkerTestBase {
     }
 
     @Test
+    void aStoppedWorkerLeavesNoThreadsBehind(DevServer server) throws Exception {
+        java.util.Set<String> before = sdkThreads();
+        worker = Worker.create(It.options(server).build(), ctx -> ctx.awaitCancellation());
+        worker.start();
+        assertThat(worker.awaitReady(It.WAIT)).isTrue();
+        server.createRoom("one");
+        await("job running", () -> worker.status() == WorkerStatus.BUSY);
+        assertThat(sdkThreads()).isNotEqualTo(before);
+        worker.stopNow();
+        assertThat(worker.awaitTermination(It.WAIT)).isTrue();
+        await("the worker's threads end", () -> before.containsAll(sdkThreads()));
+    }
+
+    private static java.util.Set<String> sdkThreads() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && (t.getName().startsWith("lk-worker") || t.getName().startsWith("lk-job"))) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+
+    @Test
     void stopBeforeStartStopsAtOnce(DevServer server) throws Exception {
         worker = Worker.create(It.options(server).build(), ctx -> { });
         worker.stop();
