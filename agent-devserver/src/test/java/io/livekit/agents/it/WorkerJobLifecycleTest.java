@@ -202,7 +202,7 @@ class WorkerJobLifecycleTest extends WorkerTestBase {
         worker.start();
         assertThat(worker.awaitReady(It.WAIT)).isTrue();
         String stuck = server.createDispatch("s", "stubborn", "stuck");
-        await("full with the stuck job", () -> worker.status() == WorkerStatus.FULL);
+        await("full with the stuck job", () -> worker.status() == WorkerStatus.FULL && worker.activeJobs().size() == 1);
         String jobId = worker.activeJobs().get(0).id();
         server.deleteDispatch("s", stuck);
         await("abandoned after the shutdown timeout", () -> events.saw("ended " + jobId + " FAILED"));

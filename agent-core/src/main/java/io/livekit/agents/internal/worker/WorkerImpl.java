@@ -581,6 +581,8 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
             refusal = "the worker is draining";
         } else if (offers.containsKey(id) || jobs.containsKey(id)) {
             refusal = "the job was offered to this worker before";
+        } else if (slots.isFull()) {
+            refusal = "at capacity (" + options.maxConcurrentJobs() + " jobs)";
         } else {
             double current = computeLoad();
             if (current >= options.loadThreshold()) {
