@@ -20,31 +20,31 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Helpers shared by the dev server's tests. */
-final class TestSupport {
+public final class TestSupport {
 
-    static final Duration WAIT = Duration.ofSeconds(5);
+    public static final Duration WAIT = Duration.ofSeconds(5);
 
     private TestSupport() {
     }
 
-    static DevServer.Builder quickServer() {
+    public static DevServer.Builder quickServer() {
         return DevServer.builder().port(0).pingInterval(Duration.ZERO);
     }
 
-    static String workerToken(DevServer s) {
+    public static String workerToken(DevServer s) {
         return LiveKitTokens.workerToken(s.apiKey(), s.apiSecret(), Duration.ofMinutes(5));
     }
 
-    static String token(DevServer s, Map<String, ?> video) {
+    public static String token(DevServer s, Map<String, ?> video) {
         return LiveKitTokens.sign(s.apiKey(), s.apiSecret(), null, Map.of("video", video), Duration.ofMinutes(5));
     }
 
-    static String agentUrl(DevServer s) {
+    public static String agentUrl(DevServer s) {
         return s.url() + "/agent";
     }
 
     /** Connects a raw worker and registers it; returns the connection after the register response. */
-    static WsClient registered(DevServer s, JobType type, String agentName) throws Exception {
+    public static WsClient registered(DevServer s, JobType type, String agentName) throws Exception {
         WsClient c = WsClient.connect(agentUrl(s), workerToken(s));
         c.send(WorkerMessage.newBuilder().setRegister(RegisterWorkerRequest.newBuilder()
                 .setType(type).setAgentName(agentName).setVersion("test")).build());
@@ -54,13 +54,13 @@ final class TestSupport {
         return c;
     }
 
-    static AvailabilityRequest nextOffer(WsClient c) throws Exception {
+    public static AvailabilityRequest nextOffer(WsClient c) throws Exception {
         ServerMessage m = c.next(WAIT);
         assertThat(m.getMessageCase()).as("expected an AvailabilityRequest, got %s", m).isEqualTo(ServerMessage.MessageCase.AVAILABILITY);
         return m.getAvailability();
     }
 
-    static JobAssignment accept(WsClient c, AvailabilityRequest offer, String identity) throws Exception {
+    public static JobAssignment accept(WsClient c, AvailabilityRequest offer, String identity) throws Exception {
         c.send(WorkerMessage.newBuilder().setAvailability(AvailabilityResponse.newBuilder()
                 .setJobId(offer.getJob().getId()).setAvailable(true).setParticipantIdentity(identity)).build());
         ServerMessage m = c.next(WAIT);
@@ -68,13 +68,13 @@ final class TestSupport {
         return m.getAssignment();
     }
 
-    static void answer(WsClient c, AvailabilityRequest offer, boolean available, boolean terminate) {
+    public static void answer(WsClient c, AvailabilityRequest offer, boolean available, boolean terminate) {
         c.send(WorkerMessage.newBuilder().setAvailability(AvailabilityResponse.newBuilder()
                 .setJobId(offer.getJob().getId()).setAvailable(available).setTerminate(terminate)).build());
     }
 
     /** A hand-made HS256 JWT (for tokens our signer refuses to make: no exp, alg none, ...). */
-    static String rawJwt(String headerJson, String payloadJson, String secret) throws Exception {
+    public static String rawJwt(String headerJson, String payloadJson, String secret) throws Exception {
         java.util.Base64.Encoder e = java.util.Base64.getUrlEncoder().withoutPadding();
         String signingInput = e.encodeToString(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
                 + e.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
@@ -84,10 +84,10 @@ final class TestSupport {
     }
 
     /** A raw HTTP request (for headers the JDK client will not send, like a refused WebSocket upgrade). */
-    record RawResponse(int status, String head, String body) {
+    public record RawResponse(int status, String head, String body) {
     }
 
-    static RawResponse raw(DevServer s, String requestHead) throws Exception {
+    public static RawResponse raw(DevServer s, String requestHead) throws Exception {
         try (Socket sock = new Socket("127.0.0.1", s.port())) {
             sock.setSoTimeout(5000);
             OutputStream out = sock.getOutputStream();
@@ -124,7 +124,7 @@ final class TestSupport {
     }
 
     /** A WebSocket upgrade request for {@code /agent} with extra header lines. */
-    static String upgrade(String path, String extraHeaders) {
+    public static String upgrade(String path, String extraHeaders) {
         return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + extraHeaders + "\r\n";
     }

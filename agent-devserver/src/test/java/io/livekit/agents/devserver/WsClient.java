@@ -24,14 +24,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A raw WebSocket client for tests (the JDK's own client, an implementation independent of the server): sends
  * whatever bytes a test wants and records every message, ping and the close.
  */
-final class WsClient implements WebSocket.Listener, AutoCloseable {
+public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     /** How the connection ended. */
-    record Closed(int code, String reason, Throwable error) {
+    public record Closed(int code, String reason, Throwable error) {
     }
 
     /** A refused upgrade. */
-    static final class Refused extends Exception {
+    public static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
         final int status;
         final String body;
@@ -45,9 +45,9 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-    final CompletableFuture<Closed> closed = new CompletableFuture<>();
-    final AtomicInteger pings = new AtomicInteger();
+    public final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    public final AtomicInteger pings = new AtomicInteger();
     private final ByteArrayOutputStream partialBinary = new ByteArrayOutputStream();
     private final StringBuilder partialText = new StringBuilder();
     private WebSocket ws;
@@ -56,7 +56,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Connects with an {@code Authorization: Bearer} header ({@code token == null}: none). */
-    static WsClient connect(String url, String token) throws Refused, Exception {
+    public static WsClient connect(String url, String token) throws Refused, Exception {
         WsClient c = new WsClient();
         WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (token != null) {
@@ -76,20 +76,20 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         return c;
     }
 
-    void send(WorkerMessage m) {
+    public void send(WorkerMessage m) {
         sendBytes(m.toByteArray());
     }
 
-    void sendBytes(byte[] bytes) {
+    public void sendBytes(byte[] bytes) {
         ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 
-    void sendText(String text) {
+    public void sendText(String text) {
         ws.sendText(text, true).join();
     }
 
     /** The next protobuf server message; fails on timeout or anything else. */
-    ServerMessage next(Duration timeout) throws Exception {
+    public ServerMessage next(Duration timeout) throws Exception {
         Object o = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (o == null) {
             throw new TimeoutException("no message within " + timeout + (closed.isDone() ? "; closed: " + closed.get() : ""));
@@ -101,7 +101,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The next text message. */
-    String nextText(Duration timeout) throws Exception {
+    public String nextText(Duration timeout) throws Exception {
         Object o = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (o instanceof String s) {
             return s;
@@ -110,14 +110,14 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Nothing arrives for {@code d}. */
-    void expectSilence(Duration d) throws Exception {
+    public void expectSilence(Duration d) throws Exception {
         Object o = received.poll(d.toMillis(), TimeUnit.MILLISECONDS);
         if (o != null) {
             throw new AssertionError("expected no message, got " + (o instanceof byte[] b ? ServerMessage.parseFrom(b) : o));
         }
     }
 
-    Closed awaitClose(Duration timeout) throws Exception {
+    public Closed awaitClose(Duration timeout) throws Exception {
         return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livekit.agents.devserver.DevServer;
 import io.livekit.agents.devserver.DevServerListener;
+import io.livekit.agents.devserver.TestSupport;
 import io.livekit.agents.devserver.WorkerInfo;
+import io.livekit.agents.devserver.WsClient;
 import io.livekit.agents.internal.auth.LiveKitTokens;
 import io.livekit.agents.internal.auth.VerifiedToken;
 import livekit.LivekitAgent.AvailabilityRequest;
@@ -12,19 +14,12 @@ import livekit.LivekitAgent.AvailabilityResponse;
 import livekit.LivekitAgent.Job;
 import livekit.LivekitAgent.JobStatus;
 import livekit.LivekitAgent.JobType;
-import livekit.LivekitAgent.RegisterWorkerRequest;
-import livekit.LivekitAgent.ServerMessage;
-import livekit.LivekitAgent.WorkerMessage;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,11 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -218,7 +209,7 @@ class LiveKitNpmConformanceTest {
 
     @Test
     void livekitServerSdkDrivesRoomsAndDispatches() throws Exception {
-        RawWorker worker = RawWorker.register(server, "sdk-agent");
+        WsClient worker = TestSupport.registered(server, JobType.JT_ROOM, "sdk-agent");
         open.add(worker);
         NodeProcess sdk = NodeProcess.start("server-sdk.mjs", Map.of(
                 "LIVEKIT_URL", server.httpUrl(),
@@ -229,9 +220,9 @@ class LiveKitNpmConformanceTest {
         // the raw Java worker accepts the two jobs the script's CreateRoom(agents) and CreateDispatch launch
         List<AvailabilityRequest> offers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            AvailabilityRequest offer = worker.nextOffer(NODE_START);
+            AvailabilityRequest offer = worker.next(NODE_START).getAvailability();
             offers.add(offer);
-            worker.accept(offer, "raw-agent-" + i);
+            TestSupport.accept(worker, offer, "raw-agent-" + i);
         }
         assertThat(offers).extracting(o -> o.getJob().getMetadata())
                 .containsExactlyInAnyOrder("from-create-room", "from-create-dispatch");
@@ -272,7 +263,8 @@ class LiveKitNpmConformanceTest {
         assertThat(names(steps.get("deleteRoom"))).containsExactly("sdk-other");
 
         // DeleteDispatch and DeleteRoom reached the worker as terminations of both jobs
-        List<String> terminated = List.of(worker.nextTermination(JOB), worker.nextTermination(JOB));
+        List<String> terminated = List.of(worker.next(JOB).getTermination().getJobId(),
+                worker.next(JOB).getTermination().getJobId());
         assertThat(terminated).containsExactlyInAnyOrderElementsOf(offers.stream().map(o -> o.getJob().getId()).toList());
 
         assertFailure(steps.get("wrongSecret"), 401, "unauthenticated", "signature does not match");
@@ -294,78 +286,5 @@ class LiveKitNpmConformanceTest {
         assertThat(step.get("status").asInt()).as("%s", step).isEqualTo(status);
         assertThat(step.get("code").asText()).as("%s", step).isEqualTo(code);
         assertThat(step.get("message").asText()).as("%s", step).contains(message);
-    }
-
-    /** A minimal protobuf worker on the JDK's WebSocket client, to see what the SDK's calls launch. */
-    static final class RawWorker implements WebSocket.Listener, AutoCloseable {
-        private final BlockingQueue<ServerMessage> messages = new LinkedBlockingQueue<>();
-        private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
-        private WebSocket ws;
-
-        static RawWorker register(DevServer server, String agentName) throws Exception {
-            RawWorker w = new RawWorker();
-            w.ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .header("Authorization", "Bearer " + LiveKitTokens.workerToken(server.apiKey(), server.apiSecret(),
-                            Duration.ofMinutes(10)))
-                    .buildAsync(URI.create(server.url() + "/agent"), w).get(10, TimeUnit.SECONDS);
-            w.send(WorkerMessage.newBuilder().setRegister(RegisterWorkerRequest.newBuilder()
-                    .setType(JobType.JT_ROOM).setAgentName(agentName).setVersion("raw")).build());
-            ServerMessage m = w.messages.poll(10, TimeUnit.SECONDS);
-            assertThat(m).isNotNull();
-            assertThat(m.getMessageCase()).isEqualTo(ServerMessage.MessageCase.REGISTER);
-            return w;
-        }
-
-        void send(WorkerMessage m) {
-            ws.sendBinary(ByteBuffer.wrap(m.toByteArray()), true).join();
-        }
-
-        private ServerMessage next(Duration timeout, ServerMessage.MessageCase kind) throws InterruptedException {
-            ServerMessage m = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(m).as("no %s within %s", kind, timeout).isNotNull();
-            assertThat(m.getMessageCase()).as("%s", m).isEqualTo(kind);
-            return m;
-        }
-
-        AvailabilityRequest nextOffer(Duration timeout) throws InterruptedException {
-            return next(timeout, ServerMessage.MessageCase.AVAILABILITY).getAvailability();
-        }
-
-        String nextTermination(Duration timeout) throws InterruptedException {
-            return next(timeout, ServerMessage.MessageCase.TERMINATION).getTermination().getJobId();
-        }
-
-        void accept(AvailabilityRequest offer, String identity) throws InterruptedException {
-            send(WorkerMessage.newBuilder().setAvailability(AvailabilityResponse.newBuilder()
-                    .setJobId(offer.getJob().getId()).setAvailable(true).setParticipantIdentity(identity)).build());
-            next(Duration.ofSeconds(10), ServerMessage.MessageCase.ASSIGNMENT);
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            byte[] b = new byte[data.remaining()];
-            data.get(b);
-            partial.writeBytes(b);
-            if (last) {
-                try {
-                    messages.add(ServerMessage.parseFrom(partial.toByteArray()));
-                } catch (Exception e) {
-                    throw new AssertionError("undecodable server message", e);
-                }
-                partial.reset();
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public void close() {
-            ws.abort();
-        }
     }
 }
