@@ -31,8 +31,8 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>{@link #perClass()} starts one server before the class's first test and closes it after the last (register
- * it in a {@code static} field, or with {@code @ExtendWith(DevServerExtension.class)}); {@link #perTest()} gives
- * every test a fresh server. A per-class extension in an instance field behaves per test, since JUnit creates it
+ * it in a {@code static} field, or with {@code @ExtendWith(DevServerExtension.class)}); {@code @Nested} classes
+ * share it. {@link #perTest()} gives every test a fresh server. A per-class extension in an instance field behaves per test, since JUnit creates it
  * per test instance. The callbacks run on JUnit's threads; the extension keeps its server in the extension
  * context's store, so it also works when tests run in parallel (each class, or each test, has its own server).
  */
@@ -109,7 +109,8 @@ public final class DevServerExtension implements BeforeAllCallback, AfterAllCall
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        if (lifecycle == Lifecycle.PER_CLASS) {
+        // @Nested classes share the server of their enclosing class
+        if (lifecycle == Lifecycle.PER_CLASS && find(context) == null) {
             startIn(context);
         }
     }

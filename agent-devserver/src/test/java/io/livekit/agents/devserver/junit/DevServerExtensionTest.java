@@ -47,6 +47,15 @@ class DevServerExtensionTest {
     }
 
     @Test
+    void nestedClassesShareThePerClassServer() {
+        Events e = run(WithNested.class);
+        assertThat(e.succeeded().count()).isEqualTo(2);
+        assertThat(SEEN).hasSize(2);
+        assertThat(SEEN.get(0)).isSameAs(SEEN.get(1));
+        assertThat(SEEN.get(0).isRunning()).isFalse();
+    }
+
+    @Test
     void perTestGivesEachTestItsOwnConfiguredServer() {
         Events e = run(PerTest.class);
         assertThat(e.succeeded().count()).isEqualTo(2);
@@ -118,6 +127,25 @@ class DevServerExtensionTest {
             SEEN.add(server);
             assertThat(server.listRooms()).isEmpty();
             server.createRoom("mine");
+        }
+    }
+
+    static class WithNested {
+        @RegisterExtension
+        static DevServerExtension devServer = DevServerExtension.perClass();
+
+        @Test
+        void outer(DevServer server) {
+            SEEN.add(server);
+        }
+
+        @org.junit.jupiter.api.Nested
+        class Inner {
+            @Test
+            void inner(DevServer server) {
+                SEEN.add(server);
+                assertThat(server.isRunning()).isTrue();
+            }
         }
     }
 
