@@ -508,3 +508,57 @@ void AudioJitterBuffer::getStats(AudioJitterBufferStats* out) const {
 }
 
 }  // namespace lkmedia
+
+namespace lkmedia {
+
+int AudioJitterBuffer::getStats(double* out, int capacity) const {
+  if (out == nullptr || capacity < kStatsFields) return kBufferTooSmall;
+  AudioJitterBufferStats s;
+  getStats(&s);
+  const double v[kStatsFields] = {
+      static_cast<double>(s.packetsReceived),
+      static_cast<double>(s.packetsLost),
+      static_cast<double>(s.packetsDiscarded),
+      static_cast<double>(s.packetsDuplicated),
+      static_cast<double>(s.packetsLate),
+      static_cast<double>(s.packetsReordered),
+      static_cast<double>(s.maxReorderDistance),
+      static_cast<double>(s.packetsInvalid),
+      static_cast<double>(s.resets),
+      static_cast<double>(s.bufferFlushes),
+      s.jitterMs,
+      s.currentDelayMs,
+      s.targetDelayMs,
+      s.minimumDelayMs,
+      s.maxRelativeDelayMs,
+      s.relativeArrivalDelayP50Ms,
+      s.relativeArrivalDelayP95Ms,
+      s.relativeArrivalDelayP99Ms,
+      s.jitterBufferDelaySeconds,
+      static_cast<double>(s.jitterBufferEmittedCount),
+      s.jitterBufferTargetDelaySeconds,
+      s.jitterBufferMinimumDelaySeconds,
+      static_cast<double>(s.currentBufferMs),
+      static_cast<double>(s.totalSamplesReceived),
+      static_cast<double>(s.concealedSamples),
+      static_cast<double>(s.silentConcealedSamples),
+      static_cast<double>(s.concealmentEvents),
+      static_cast<double>(s.delayedPacketOutageSamples),
+      static_cast<double>(s.lossConcealedSamples),
+      static_cast<double>(s.fecPacketsReceived),
+      static_cast<double>(s.fecRecovered),
+      static_cast<double>(s.fecRecoveredSamples),
+      static_cast<double>(s.fecDiscarded),
+      static_cast<double>(s.insertedSamplesForDeceleration),
+      static_cast<double>(s.removedSamplesForAcceleration),
+      static_cast<double>(s.interruptionCount),
+      static_cast<double>(s.totalInterruptionDurationMs),
+      static_cast<double>(s.dtxSamples),
+      static_cast<double>(s.silentSamples),
+      static_cast<double>(s.packetsDecoded),
+      static_cast<double>(s.decodeErrors)};
+  for (int k = 0; k < kStatsFields; ++k) out[k] = v[k];
+  return kStatsFields;
+}
+
+}  // namespace lkmedia

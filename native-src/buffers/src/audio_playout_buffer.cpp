@@ -37,7 +37,65 @@ AudioPlayoutBuffer::AudioPlayoutBuffer(const AudioPlayoutConfig& config)
   fired_.reset(new PlayoutMark[firedCapacity_]);
 }
 
+namespace {
+AudioPlayoutConfig flatConfig(int sampleRate, int channels, int capacityMs, int fadeMs, int maxMarks) {
+  AudioPlayoutConfig c;
+  c.sampleRate = sampleRate;
+  c.channels = channels;
+  c.capacityMs = capacityMs;
+  c.fadeOutOnClear = fadeMs > 0;
+  c.fadeMs = fadeMs > 0 ? fadeMs : 5;
+  c.maxMarks = maxMarks;
+  return c;
+}
+}  // namespace
+
+AudioPlayoutBuffer::AudioPlayoutBuffer(int sampleRate, int channels, int capacityMs, int fadeMs, int maxMarks)
+    : AudioPlayoutBuffer(flatConfig(sampleRate, channels, capacityMs, fadeMs, maxMarks)) {}
+
 AudioPlayoutBuffer::~AudioPlayoutBuffer() { close(); }
+
+int AudioPlayoutBuffer::pollMarks(int64_t* out, int maxMarks) {
+  if (out == nullptr || maxMarks <= 0) return 0;
+  int n = 0;
+  PlayoutMark m;
+  while (n < maxMarks && pollMarks(&m, 1) == 1) {
+    out[4 * n] = m.id;
+    out[4 * n + 1] = m.position;
+    out[4 * n + 2] = m.playedPosition;
+    out[4 * n + 3] = m.interrupted ? 1 : 0;
+    ++n;
+  }
+  return n;
+}
+
+int AudioPlayoutBuffer::lastTick(int64_t* out, int capacity) const {
+  if (out == nullptr || capacity < kTickFields) return kBufferTooSmall;
+  const PlayoutTick t = lastTick();
+  out[0] = t.timeNs;
+  out[1] = t.deadlineNs;
+  out[2] = t.emitPosition;
+  out[3] = t.contentPosition;
+  out[4] = t.contentOffset;
+  out[5] = t.contentSamples;
+  out[6] = t.generation;
+  return kTickFields;
+}
+
+int AudioPlayoutBuffer::getStats(double* out, int capacity) const {
+  if (out == nullptr || capacity < kStatsFields) return kBufferTooSmall;
+  AudioPlayoutStats s;
+  getStats(&s);
+  const double v[kStatsFields] = {
+      static_cast<double>(s.writePosition), static_cast<double>(s.playedPosition), static_cast<double>(s.emitPosition),
+      s.queuedMs, s.maxQueuedMs, static_cast<double>(s.underrunSamples), static_cast<double>(s.clears),
+      static_cast<double>(s.discardedSamples), static_cast<double>(s.writerBlockedNanos),
+      static_cast<double>(s.framesEmitted), static_cast<double>(s.silentFrames), static_cast<double>(s.clockSlips),
+      s.tickLatenessP50Us, s.tickLatenessP99Us, s.tickLatenessMaxUs, static_cast<double>(s.marksFired),
+      static_cast<double>(s.marksInterrupted)};
+  for (int k = 0; k < kStatsFields; ++k) out[k] = v[k];
+  return kStatsFields;
+}
 
 int64_t AudioPlayoutBuffer::steadyNowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())

@@ -45,7 +45,48 @@ AvPacer::AvPacer(const AvPacerConfig& config, AudioPlayoutBuffer* audio)
   audioGeneration_ = audio->generation();
 }
 
+namespace {
+AvPacerConfig flatConfig(double fps, int videoQueueFrames, int videoOffsetMs, int repeatAfterMs) {
+  AvPacerConfig c;
+  c.fps = fps;
+  c.videoQueueFrames = videoQueueFrames;
+  c.videoOffsetMs = videoOffsetMs;
+  c.repeatAfterMs = repeatAfterMs;
+  return c;
+}
+}  // namespace
+
+AvPacer::AvPacer(AudioPlayoutBuffer* audio, double fps, int videoQueueFrames, int videoOffsetMs, int repeatAfterMs)
+    : AvPacer(flatConfig(fps, videoQueueFrames, videoOffsetMs, repeatAfterMs), audio) {}
+
 AvPacer::~AvPacer() { close(); }
+
+int AvPacer::pollEvents(int64_t* out, int maxEvents) {
+  if (out == nullptr || maxEvents <= 0) return 0;
+  int n = 0;
+  PacerEvent e;
+  while (n < maxEvents && pollEvents(&e, 1) == 1) {
+    out[4 * n] = e.kind;
+    out[4 * n + 1] = static_cast<int64_t>(e.token);
+    out[4 * n + 2] = e.pts;
+    out[4 * n + 3] = e.offsetNs;
+    ++n;
+  }
+  return n;
+}
+
+int AvPacer::getStats(double* out, int capacity) const {
+  if (out == nullptr || capacity < kStatsFields) return kBufferTooSmall;
+  AvPacerStats s;
+  getStats(&s);
+  const double v[kStatsFields] = {s.avOffsetP50Ms, s.avOffsetP99Ms, s.avOffsetMinMs, s.avOffsetMaxMs,
+                                  static_cast<double>(s.videoFramesPushed), static_cast<double>(s.videoLate),
+                                  static_cast<double>(s.videoDropped), static_cast<double>(s.videoRepeated),
+                                  s.actualFps, s.audioUnderrunMs, s.queueDepthAudioMs,
+                                  static_cast<double>(s.queueDepthVideoFrames)};
+  for (int k = 0; k < kStatsFields; ++k) out[k] = v[k];
+  return kStatsFields;
+}
 
 int AvPacer::enqueueLocked(uint64_t token, int64_t pts, int timeline) {
   if (queueCount_ >= queueCapacity_) return kWouldBlock;

@@ -29,6 +29,55 @@ PacketBufferConfig packetConfig(const RtpJitterBufferConfig& c) {
 
 RtpJitterBuffer::RtpJitterBuffer(const RtpJitterBufferConfig& config) : config_(config), packets_(packetConfig(config)) {}
 
+namespace {
+RtpJitterBufferConfig flatConfig(int capacity, int maxPayloadBytes, int clockRate, int maxWaitMs, int latencyMs) {
+  if (capacity < 0 || maxPayloadBytes < 0 || clockRate < 0) {
+    throw std::invalid_argument("capacity, maxPayloadBytes and clockRate must be positive");
+  }
+  RtpJitterBufferConfig c;
+  c.capacity = static_cast<uint32_t>(capacity);
+  c.maxPayloadBytes = static_cast<uint32_t>(maxPayloadBytes);
+  c.clockRate = static_cast<uint32_t>(clockRate);
+  c.maxWaitMs = maxWaitMs;
+  c.latencyMs = latencyMs;
+  return c;
+}
+}  // namespace
+
+RtpJitterBuffer::RtpJitterBuffer(int capacity, int maxPayloadBytes, int clockRate, int maxWaitMs, int latencyMs)
+    : RtpJitterBuffer(flatConfig(capacity, maxPayloadBytes, clockRate, maxWaitMs, latencyMs)) {}
+
+int RtpJitterBuffer::popPacket(int64_t nowNs, uint8_t* out, int capacity, int64_t* info) {
+  if (info == nullptr) return kBadArgument;
+  RtpPacketInfo i;
+  const int r = popPacket(nowNs, out, capacity, &i);
+  if (r >= 0 || r == kBufferTooSmall) {
+    info[0] = i.sequence;
+    info[1] = i.timestamp;
+    info[2] = i.sequenceNumber;
+    info[3] = i.rtpTimestamp;
+    info[4] = i.size;
+    info[5] = i.lostBefore;
+    info[6] = i.marker ? 1 : 0;
+    info[7] = i.payloadType;
+    info[8] = i.arrivalNs;
+  }
+  return r;
+}
+
+int RtpJitterBuffer::getStats(double* out, int capacity) const {
+  if (out == nullptr || capacity < kStatsFields) return kBufferTooSmall;
+  const PacketBufferCounters& c = packets_.counters();
+  const double v[kStatsFields] = {static_cast<double>(c.packetsReceived), static_cast<double>(packets_.packetsLost()),
+                                  static_cast<double>(c.packetsDuplicated), static_cast<double>(c.packetsLate),
+                                  static_cast<double>(c.packetsReordered), static_cast<double>(c.maxReorderDistance),
+                                  static_cast<double>(invalid_), static_cast<double>(c.resets),
+                                  static_cast<double>(c.bufferFlushes), static_cast<double>(c.packetsSkipped),
+                                  packets_.jitterMs(), static_cast<double>(packets_.heldCount())};
+  for (int k = 0; k < kStatsFields; ++k) out[k] = v[k];
+  return kStatsFields;
+}
+
 int RtpJitterBuffer::pushRtp(const uint8_t* packet, int length, int64_t arrivalNs) {
   if (packet == nullptr || length < 0) return kBadArgument;
   RtpHeader h;

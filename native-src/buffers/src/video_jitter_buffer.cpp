@@ -45,6 +45,54 @@ PacketBufferConfig packetConfig(const VideoJitterBufferConfig& c) {
 VideoJitterBuffer::VideoJitterBuffer(const VideoJitterBufferConfig& config)
     : config_(config), packets_(packetConfig(config)) {}
 
+namespace {
+VideoJitterBufferConfig flatConfig(int capacity, int maxPayloadBytes, int maxWaitMs, int reorderWaitMs,
+                                   int pliIntervalMs, int policy) {
+  if (capacity < 0 || maxPayloadBytes < 0) throw std::invalid_argument("capacity and maxPayloadBytes must be positive");
+  VideoJitterBufferConfig c;
+  c.capacity = static_cast<uint32_t>(capacity);
+  c.maxPayloadBytes = static_cast<uint32_t>(maxPayloadBytes);
+  c.maxWaitMs = maxWaitMs;
+  c.reorderWaitMs = reorderWaitMs;
+  c.pliIntervalMs = pliIntervalMs;
+  c.policy = static_cast<VideoLossPolicy>(policy);
+  return c;
+}
+}  // namespace
+
+VideoJitterBuffer::VideoJitterBuffer(int capacity, int maxPayloadBytes, int maxWaitMs, int reorderWaitMs,
+                                     int pliIntervalMs, int policy)
+    : VideoJitterBuffer(flatConfig(capacity, maxPayloadBytes, maxWaitMs, reorderWaitMs, pliIntervalMs, policy)) {}
+
+int VideoJitterBuffer::popFrame(int64_t nowNs, uint8_t* out, int capacity, int64_t* info) {
+  if (info == nullptr) return kBadArgument;
+  VideoFrameInfo i;
+  const int r = popFrame(nowNs, out, capacity, &i);
+  if (r >= 0 || r == kBufferTooSmall) {
+    const int64_t v[kFrameInfoFields] = {i.timestamp, i.rtpTimestamp, i.firstSequence, i.lastSequence, i.size,
+                                         i.packets,   i.keyFrame,     i.afterLoss,     i.width,        i.height,
+                                         i.pictureId, i.arrivalNs};
+    for (int k = 0; k < kFrameInfoFields; ++k) info[k] = v[k];
+  }
+  return r;
+}
+
+int VideoJitterBuffer::getStats(double* out, int capacity) const {
+  if (out == nullptr || capacity < kStatsFields) return kBufferTooSmall;
+  VideoJitterBufferStats s;
+  getStats(&s);
+  const double v[kStatsFields] = {
+      static_cast<double>(s.packetsReceived), static_cast<double>(s.packetsLost), static_cast<double>(s.packetsDiscarded),
+      static_cast<double>(s.packetsDuplicated), static_cast<double>(s.packetsLate), static_cast<double>(s.packetsReordered),
+      static_cast<double>(s.maxReorderDistance), static_cast<double>(s.packetsInvalid), static_cast<double>(s.resets),
+      static_cast<double>(s.bufferFlushes), s.jitterMs, static_cast<double>(s.framesReceived),
+      static_cast<double>(s.framesDecoded), static_cast<double>(s.framesDropped), static_cast<double>(s.keyFramesReceived),
+      static_cast<double>(s.pliSent), static_cast<double>(s.waitingForKeyFrameMs), static_cast<double>(s.freezeCount),
+      static_cast<double>(s.totalFreezesDurationMs)};
+  for (int k = 0; k < kStatsFields; ++k) out[k] = v[k];
+  return kStatsFields;
+}
+
 int VideoJitterBuffer::pushRtp(const uint8_t* packet, int length, int64_t arrivalNs) {
   if (packet == nullptr || length < 0) return kBadArgument;
   RtpHeader h;

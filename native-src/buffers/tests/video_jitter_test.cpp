@@ -301,7 +301,7 @@ LK_TEST(small_output_buffer_reports_the_size_needed) {
   LK_CHECK_EQ(jb.popFrame(0, big.data(), static_cast<int>(big.size()), &info), static_cast<int>(bytes.size()));
   LK_CHECK(big == bytes);
   LK_CHECK_EQ(jb.popFrame(0, big.data(), static_cast<int>(big.size()), &info), kWouldBlock);
-  LK_CHECK_EQ(jb.popFrame(0, big.data(), 1, nullptr), kBadArgument);
+  LK_CHECK_EQ(jb.popFrame(0, big.data(), 1, static_cast<VideoFrameInfo*>(nullptr)), kBadArgument);
 }
 
 LK_TEST(malformed_descriptors_are_rejected_and_safety_pli_fires) {

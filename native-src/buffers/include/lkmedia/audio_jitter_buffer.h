@@ -137,6 +137,9 @@ class AudioJitterBuffer {
   void reset();
 
   void getStats(AudioJitterBufferStats* out) const;
+  // For bindings: the statistics as kStatsFields doubles in AudioJitterBufferStats order.
+  static constexpr int kStatsFields = 41;
+  int getStats(double* out, int capacity) const;
 
  private:
   int fillOnce(int64_t nowNs);

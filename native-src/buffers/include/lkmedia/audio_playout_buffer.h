@@ -82,6 +82,8 @@ struct AudioPlayoutStats {
 class AudioPlayoutBuffer {
  public:
   explicit AudioPlayoutBuffer(const AudioPlayoutConfig& config);
+  // The same with plain arguments (for bindings); fadeMs 0 turns the fade-out off.
+  AudioPlayoutBuffer(int sampleRate, int channels, int capacityMs, int fadeMs, int maxMarks);
   ~AudioPlayoutBuffer();
   AudioPlayoutBuffer(const AudioPlayoutBuffer&) = delete;
   AudioPlayoutBuffer& operator=(const AudioPlayoutBuffer&) = delete;
@@ -135,6 +137,15 @@ class AudioPlayoutBuffer {
   int channels() const { return config_.channels; }
   int64_t capacitySamples() const { return capacity_; }
   void getStats(AudioPlayoutStats* out) const;
+
+  // For bindings: pollMarks() as int64 quadruples (id, position, playedPosition, interrupted); the
+  // last tick as kTickFields int64 values (PlayoutTick order); the statistics as kStatsFields doubles
+  // in AudioPlayoutStats order.
+  static constexpr int kTickFields = 7;
+  static constexpr int kStatsFields = 17;
+  int pollMarks(int64_t* out, int maxMarks);
+  int lastTick(int64_t* out, int capacity) const;
+  int getStats(double* out, int capacity) const;
 
  private:
   void copyIn(const int16_t* pcm, int64_t samples);

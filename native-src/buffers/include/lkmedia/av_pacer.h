@@ -79,6 +79,8 @@ class AvPacer {
  public:
   // `audio` must outlive the pacer, and its tick() belongs to the pacer from now on.
   AvPacer(const AvPacerConfig& config, AudioPlayoutBuffer* audio);
+  // The same with plain arguments (for bindings).
+  AvPacer(AudioPlayoutBuffer* audio, double fps, int videoQueueFrames, int videoOffsetMs, int repeatAfterMs);
   ~AvPacer();
   AvPacer(const AvPacer&) = delete;
   AvPacer& operator=(const AvPacer&) = delete;
@@ -109,6 +111,12 @@ class AvPacer {
 
   int queueCapacity() const { return queueCapacity_; }
   void getStats(AvPacerStats* out) const;
+
+  // For bindings: pollEvents() as int64 quadruples (kind, token, pts, offsetNs); the statistics as
+  // kStatsFields doubles in AvPacerStats order.
+  static constexpr int kStatsFields = 12;
+  int pollEvents(int64_t* out, int maxEvents);
+  int getStats(double* out, int capacity) const;
 
  private:
   struct Frame {

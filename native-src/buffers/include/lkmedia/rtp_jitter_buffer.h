@@ -37,6 +37,8 @@ struct RtpPacketInfo {
 class RtpJitterBuffer {
  public:
   explicit RtpJitterBuffer(const RtpJitterBufferConfig& config);
+  // The same with plain arguments (for bindings).
+  RtpJitterBuffer(int capacity, int maxPayloadBytes, int clockRate, int maxWaitMs, int latencyMs);
 
   // Inserts a whole RTP packet: the InsertOutcome (>= 0) or kInvalidData.
   int pushRtp(const uint8_t* packet, int length, int64_t arrivalNs);
@@ -52,6 +54,16 @@ class RtpJitterBuffer {
   double jitterMs() const { return packets_.jitterMs(); }
   uint32_t heldCount() const { return packets_.heldCount(); }
   int64_t invalidPackets() const { return invalid_; }
+
+  // For bindings: popPacket() writing the packet info as kPacketInfoFields int64 values (sequence,
+  // timestamp, sequenceNumber, rtpTimestamp, size, lostBefore, marker, payloadType, arrivalNs), and
+  // the statistics as kStatsFields doubles (packetsReceived, packetsLost, packetsDuplicated,
+  // packetsLate, packetsReordered, maxReorderDistance, packetsInvalid, resets, bufferFlushes,
+  // packetsSkipped, jitterMs, held).
+  static constexpr int kPacketInfoFields = 9;
+  static constexpr int kStatsFields = 12;
+  int popPacket(int64_t nowNs, uint8_t* out, int capacity, int64_t* info);
+  int getStats(double* out, int capacity) const;
 
  private:
   RtpJitterBufferConfig config_;

@@ -78,6 +78,9 @@ struct VideoJitterBufferStats {
 class VideoJitterBuffer {
  public:
   explicit VideoJitterBuffer(const VideoJitterBufferConfig& config);
+  // The same with plain arguments (for bindings); policy: 0 freeze until key frame, 1 decode through loss.
+  VideoJitterBuffer(int capacity, int maxPayloadBytes, int maxWaitMs, int reorderWaitMs, int pliIntervalMs,
+                    int policy);
   VideoJitterBuffer(const VideoJitterBuffer&) = delete;
   VideoJitterBuffer& operator=(const VideoJitterBuffer&) = delete;
 
@@ -103,6 +106,14 @@ class VideoJitterBuffer {
 
   void reset();
   void getStats(VideoJitterBufferStats* out) const;
+
+  // For bindings: popFrame() writing the frame info as kFrameInfoFields int64 values (timestamp,
+  // rtpTimestamp, firstSequence, lastSequence, size, packets, keyFrame, afterLoss, width, height,
+  // pictureId, arrivalNs); and the statistics as kStatsFields doubles in VideoJitterBufferStats order.
+  static constexpr int kFrameInfoFields = 12;
+  static constexpr int kStatsFields = 19;
+  int popFrame(int64_t nowNs, uint8_t* out, int capacity, int64_t* info);
+  int getStats(double* out, int capacity) const;
 
  private:
   bool holeExpired(int64_t nowNs, const PacketSlot* next) const;
