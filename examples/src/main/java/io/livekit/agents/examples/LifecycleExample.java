@@ -12,11 +12,12 @@ import io.livekit.agents.WorkerListener;
 import io.livekit.agents.WorkerOptions;
 import io.livekit.agents.WorkerStatus;
 import io.livekit.agents.devserver.DevServer;
-import livekit.LivekitAgentDispatch;
+import livekit.LivekitAgent;
 
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -153,12 +154,20 @@ public final class LifecycleExample {
             say("   dispatched agent '%s' to room 'demo-room' (%s)", AGENT_NAME, dispatchId);
 
             boolean done = console.jobDone.await(30, TimeUnit.SECONDS);
-            for (LivekitAgentDispatch.AgentDispatch d : server.listDispatches("demo-room")) {
-                if (d.getId().equals(dispatchId)) {
-                    d.getState().getJobsList().forEach(j -> say("   the server records job %s as %s",
-                            j.getId(), j.getState().getStatus()));
+            // The worker's final UpdateJobStatus travels over the socket; give the server a moment to record it.
+            List<LivekitAgent.Job> jobs = List.of();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            do {
+                jobs = server.listDispatches("demo-room").stream()
+                        .filter(d -> d.getId().equals(dispatchId))
+                        .flatMap(d -> d.getState().getJobsList().stream())
+                        .toList();
+                if (!jobs.isEmpty() && jobs.stream().allMatch(LifecycleExample::ended)) {
+                    break;
                 }
-            }
+                Thread.sleep(20);
+            } while (System.nanoTime() < deadline);
+            jobs.forEach(j -> say("   the server records job %s as %s", j.getId(), j.getState().getStatus()));
             say("   stopping the worker (drain)");
             worker.stop();
             worker.awaitTermination(Duration.ofSeconds(20));
@@ -174,5 +183,10 @@ public final class LifecycleExample {
 
     private static void say(String format, Object... args) {
         System.out.println(LocalTime.now().format(TIME) + "  " + String.format(format, args));
+    }
+
+    private static boolean ended(LivekitAgent.Job job) {
+        LivekitAgent.JobStatus st = job.getState().getStatus();
+        return st == LivekitAgent.JobStatus.JS_SUCCESS || st == LivekitAgent.JobStatus.JS_FAILED;
     }
 }
