@@ -2,7 +2,7 @@
 # Builds the native media core with CMake (release), optionally with the JNI library, and copies the
 # JNI library and its lkmedia.properties into <output>/META-INF/native/<platform>/ for the classifier jar.
 #
-#   build-native.sh [--build-dir DIR] [--jni-sources DIR] [--version V] [--output DIR] [--test]
+#   build-native.sh [--build-dir DIR] [--jni-sources DIR] [--jni-include DIR] [--version V] [--output DIR] [--test]
 #                   [--cmake-arg ARG]... [-- extra cmake arguments]
 #
 # Defaults: build dir native-src/build/release, no JNI library, no tests. --test runs ctest afterwards.
@@ -12,6 +12,7 @@ set -euo pipefail
 src_dir="$(cd "$(dirname "$0")/.." && pwd)"
 build_dir="$src_dir/build/release"
 jni_sources=""
+jni_include=""
 version=""
 output=""
 run_tests=0
@@ -20,6 +21,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --build-dir) build_dir="$2"; shift 2 ;;
     --jni-sources) jni_sources="$2"; shift 2 ;;
+    --jni-include) jni_include="$2"; shift 2 ;;
     --version) version="$2"; shift 2 ;;
     --output) output="$2"; shift 2 ;;
     --test) run_tests=1; shift ;;
@@ -44,6 +46,7 @@ fi
 args=(-S "$src_dir" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release)
 [ -n "$version" ] && args+=("-DLKMEDIA_VERSION=$version")
 [ -n "$jni_sources" ] && args+=("-DLKMEDIA_JNI_SOURCES=$jni_sources")
+[ -n "$jni_include" ] && [ -f "$jni_include/jni.h" ] && args+=("-DLK_JNI_INCLUDE_DIR=$jni_include")
 args+=("${extra[@]}")
 
 jobs="${LK_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}"

@@ -1,0 +1,36 @@
+package io.livekit.agents.media.internal.jni;
+
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.LongBuffer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.Namespace;
+import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.Properties;
+
+/** {@code lkmedia::RtpJitterBuffer} ({@code lkmedia/rtp_jitter_buffer.h}). */
+@Properties(inherit = LkMediaPlatform.class)
+@Platform(include = "lkmedia/rtp_jitter_buffer.h")
+@Namespace("lkmedia")
+@Name("RtpJitterBuffer")
+public class RtpJitterBufferBinding extends Pointer {
+  public static final int PACKET_INFO_FIELDS = 9;
+  public static final int STATS_FIELDS = 12;
+
+  public RtpJitterBufferBinding(int capacity, int maxPayloadBytes, int clockRate, int maxWaitMs, int latencyMs) {
+    allocate(capacity, maxPayloadBytes, clockRate, maxWaitMs, latencyMs);
+  }
+
+  private native void allocate(int capacity, int maxPayloadBytes, int clockRate, int maxWaitMs, int latencyMs);
+
+  public native int pushRtp(@Cast("const uint8_t*") ByteBuffer packet, int length, @Cast("int64_t") long arrivalNs);
+
+  public native int popPacket(@Cast("int64_t") long nowNs, @Cast("uint8_t*") ByteBuffer out, int capacity,
+      @Cast("int64_t*") LongBuffer info);
+
+  public native void reset();
+
+  public native int getStats(@Cast("double*") DoubleBuffer out, int capacity);
+}
