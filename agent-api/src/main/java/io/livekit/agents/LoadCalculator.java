@@ -33,6 +33,12 @@ public interface LoadCalculator {
     /**
      * The default: running jobs divided by {@link WorkerOptions#maxConcurrentJobs()}. Its default threshold is
      * 1.0, so the job cap alone decides when the worker is full.
+     *
+     * <p>Mind the server's own cut-off: LiveKit 1.11+ (and the embedded dev server) offers no job to a worker
+     * whose reported load is at or above {@code agents.target_load} (default 0.7). With this calculator and a cap
+     * of N jobs, such a server therefore stops offering jobs once {@code 0.7 * N} jobs run (3 of 4, 7 of 10),
+     * before the cap is reached. Raise the server's {@code target_load}, or use a calculator of your own, when
+     * every slot must be filled. (LiveKit 1.9 and 1.10 cut off at 1.0; releases up to 1.8 at 0.65.)
      */
     static LoadCalculator activeJobs() {
         return ActiveJobsLoad.INSTANCE;
