@@ -1,5 +1,7 @@
 package io.livekit.agents.room;
 
+import io.livekit.agents.AgentException;
+
 import java.time.Duration;
 
 /**
@@ -22,7 +24,7 @@ public interface AudioSource {
    *
    * @return the number of samples accepted: {@code length}, or less if {@link #clear()} ran meanwhile (the rest is
    *     discarded)
-   * @throws RoomException {@code INVALID_ARGUMENT} for a length that is not a multiple of the channel count;
+   * @throws AgentException {@code INVALID_ARGUMENT} for a length that is not a multiple of the channel count;
    *     {@code DISCONNECTED} once the track is closed
    */
   int write(short[] pcm, int offset, int length) throws InterruptedException;
@@ -30,7 +32,7 @@ public interface AudioSource {
   /** Writes a whole frame, which must have this source's sample rate and channel count. */
   default int write(AudioFrame frame) throws InterruptedException {
     if (frame.sampleRate() != sampleRate() || frame.channels() != channels()) {
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "frame is " + frame.sampleRate() + " Hz/"
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "frame is " + frame.sampleRate() + " Hz/"
           + frame.channels() + " ch but the source is " + sampleRate() + " Hz/" + channels() + " ch");
     }
     return write(frame.data(), 0, frame.data().length);

@@ -1,5 +1,7 @@
 package io.livekit.agents.room;
 
+import io.livekit.agents.AgentException;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -7,7 +9,7 @@ import java.util.Map;
  * This client in the room: creates and publishes local tracks and sends data packets.
  *
  * <p>The blocking methods may be called from any thread except the room's event thread (they fail there with
- * {@link RoomException.Code#WRONG_THREAD}).
+ * {@link AgentException.Code#WRONG_THREAD}).
  */
 public interface LocalParticipant extends Participant {
   /** The largest payload {@link #publishData} accepts, in bytes (one DataPacket per message, 64 000 bytes max). */
@@ -20,7 +22,7 @@ public interface LocalParticipant extends Participant {
   /**
    * Creates a local audio track fed by a new {@link AudioSource}. Nothing is sent until the track is published.
    *
-   * @throws RoomException {@code MEDIA_UNAVAILABLE} if WebRTC cannot run here, {@code INVALID_ARGUMENT} for a bad
+   * @throws AgentException {@code MEDIA_UNAVAILABLE} if WebRTC cannot run here, {@code INVALID_ARGUMENT} for a bad
    *     format
    */
   LocalAudioTrack createAudioTrack(String name, AudioSourceOptions options);
@@ -28,7 +30,7 @@ public interface LocalParticipant extends Participant {
   /**
    * Creates a local video track fed by a new {@link VideoSource}. Nothing is sent until the track is published.
    *
-   * @throws RoomException {@code MEDIA_UNAVAILABLE} if WebRTC cannot run here, {@code INVALID_ARGUMENT} for a bad
+   * @throws AgentException {@code MEDIA_UNAVAILABLE} if WebRTC cannot run here, {@code INVALID_ARGUMENT} for a bad
    *     size
    */
   LocalVideoTrack createVideoTrack(String name, VideoSourceOptions options);
@@ -38,7 +40,7 @@ public interface LocalParticipant extends Participant {
    * publisher peer connection and renegotiates. Blocks until the server has acknowledged the publication, at most
    * {@code timeout}.
    *
-   * @throws RoomException {@code TIMEOUT}, {@code NOT_ALLOWED}, {@code PUBLISH_FAILED} or {@code DISCONNECTED}
+   * @throws AgentException {@code TIMEOUT}, {@code PERMISSION_DENIED} or {@code DISCONNECTED}
    */
   LocalTrackPublication publishTrack(LocalTrack track, TrackPublishOptions options, Duration timeout);
 
@@ -55,8 +57,8 @@ public interface LocalParticipant extends Participant {
    * are ordered and retransmitted; lossy ones are neither. Returns once the packet is handed to the data channel
    * (which may first wait for the publisher connection, up to 15 s).
    *
-   * @throws RoomException {@code INVALID_ARGUMENT} if the payload exceeds {@link #MAX_DATA_PAYLOAD_BYTES},
-   *     {@code NOT_ALLOWED} without the publish-data permission, {@code DISCONNECTED}, {@code TIMEOUT}
+   * @throws AgentException {@code INVALID_ARGUMENT} if the payload exceeds {@link #MAX_DATA_PAYLOAD_BYTES},
+   *     {@code PERMISSION_DENIED} without the publish-data permission, {@code DISCONNECTED}, {@code TIMEOUT}
    */
   void publishData(byte[] payload, DataPublishOptions options);
 

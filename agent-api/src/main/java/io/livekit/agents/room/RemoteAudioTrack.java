@@ -1,5 +1,7 @@
 package io.livekit.agents.room;
 
+import io.livekit.agents.AgentException;
+
 /** A received audio track. */
 public interface RemoteAudioTrack extends RemoteTrack {
   /**
@@ -9,7 +11,7 @@ public interface RemoteAudioTrack extends RemoteTrack {
    *
    * @param sampleRate 8000, 16000, 24000, 32000, 44100 or 48000
    * @param channels 1 or 2
-   * @throws RoomException {@code INVALID_ARGUMENT} for another format
+   * @throws AgentException {@code INVALID_ARGUMENT} for another format
    */
   AudioStream openStream(int sampleRate, int channels);
 

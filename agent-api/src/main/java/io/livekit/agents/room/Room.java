@@ -1,5 +1,7 @@
 package io.livekit.agents.room;
 
+import io.livekit.agents.AgentException;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +22,14 @@ public interface Room extends AutoCloseable {
    * event from the first one on.
    *
    * @param url the server, {@code ws://}, {@code wss://}, {@code http://} or {@code https://}
-   * @throws RoomException {@code CONNECT_FAILED}, {@code UNAUTHORIZED}, {@code TIMEOUT}, {@code MEDIA_UNAVAILABLE}
+   * @throws AgentException {@code CONNECTION_FAILED}, {@code UNAUTHENTICATED}, {@code INVALID_CONFIGURATION},
+   *     {@code TIMEOUT}, {@code MEDIA_UNAVAILABLE}
    */
   static Room connect(String url, String token, RoomOptions options) {
     for (RoomConnector connector : ServiceLoader.load(RoomConnector.class, Room.class.getClassLoader())) {
       return connector.connect(url, token, options);
     }
-    throw new RoomException(RoomException.Code.INTERNAL, "no room implementation found: add the "
+    throw new AgentException(AgentException.Code.INTERNAL, "no room implementation found: add the "
         + "io.livekit.agents:agent-core artifact to the runtime class path");
   }
 

@@ -1,5 +1,7 @@
 package io.livekit.agents.room;
 
+import io.livekit.agents.AgentException;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -24,7 +26,7 @@ public interface VideoSource {
    * @param format the pixel layout
    * @param stride bytes per row (of the Y plane for I420)
    * @param timestampMicros presentation time; must not go backwards
-   * @throws RoomException {@code INVALID_ARGUMENT} for a buffer too small or a size other than this source's;
+   * @throws AgentException {@code INVALID_ARGUMENT} for a buffer too small or a size other than this source's;
    *     {@code DISCONNECTED} once the track is closed
    */
   void capture(ByteBuffer data, PixelFormat format, int stride, long timestampMicros) throws InterruptedException;

@@ -15,7 +15,7 @@
  *   <li>Blocking calls ({@link io.livekit.agents.room.LocalParticipant#publishTrack}, {@link
  *       io.livekit.agents.room.Room#disconnect()}, {@link io.livekit.agents.room.AudioSource#write}, stream reads)
  *       may be made from any thread except the room's event thread, where they would wait for themselves;
- *       there they fail at once with {@link io.livekit.agents.room.RoomException.Code#WRONG_THREAD}.</li>
+ *       there they fail at once with {@link io.livekit.agents.AgentException.Code#WRONG_THREAD}.</li>
  *   <li>Media: remote audio frames are produced on WebRTC's audio thread and handed over to a bounded queue;
  *       the consumer reads them on its own thread. Local audio is paced by a dedicated thread
  *       {@code lk-audio-pacer-<track>}, local video by {@code lk-video-pacer-<track>}.</li>
@@ -25,3 +25,5 @@
  * {@code agent-core} and is found through {@link io.livekit.agents.room.RoomConnector} ({@link java.util.ServiceLoader}).
  */
 package io.livekit.agents.room;
+
+import io.livekit.agents.AgentException;

@@ -3,7 +3,7 @@ package io.livekit.agents.internal.rtc;
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
 import io.livekit.agents.room.AudioSource;
 import io.livekit.agents.room.AudioSourceOptions;
-import io.livekit.agents.room.RoomException;
+import io.livekit.agents.AgentException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -93,14 +93,14 @@ final class AudioSourceImpl implements AudioSource {
   @Override
   public int write(short[] pcm, int offset, int length) throws InterruptedException {
     if (closed) {
-      throw new RoomException(RoomException.Code.DISCONNECTED, "the audio track was closed; create a new one");
+      throw new AgentException(AgentException.Code.DISCONNECTED, "the audio track was closed; create a new one");
     }
     if (offset < 0 || length < 0 || offset + length > pcm.length) {
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT,
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT,
           "offset " + offset + " and length " + length + " do not fit an array of " + pcm.length);
     }
     if (length % channels != 0) {
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "length " + length
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "length " + length
           + " is not a multiple of the channel count " + channels + " (samples are interleaved)");
     }
     return queue.write(pcm, offset, length);

@@ -3,7 +3,7 @@ package io.livekit.agents.internal.rtc;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import io.livekit.agents.room.AudioStream;
 import io.livekit.agents.room.RemoteAudioTrack;
-import io.livekit.agents.room.RoomException;
+import io.livekit.agents.AgentException;
 import io.livekit.agents.room.TrackKind;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,14 +27,14 @@ final class RemoteAudioTrackImpl extends RemoteTrackImpl implements RemoteAudioT
   public AudioStream openStream(int sampleRate, int channels, int capacityFrames) {
     if (sampleRate != 8000 && sampleRate != 16000 && sampleRate != 24000 && sampleRate != 32000
         && sampleRate != 44100 && sampleRate != 48000) {
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "unsupported sample rate " + sampleRate
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "unsupported sample rate " + sampleRate
           + "; use 8000, 16000, 24000, 32000, 44100 or 48000");
     }
     if (channels != 1 && channels != 2) {
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "channels must be 1 or 2, not " + channels);
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "channels must be 1 or 2, not " + channels);
     }
     if (capacityFrames < 1) {
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "capacityFrames must be >= 1");
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "capacityFrames must be >= 1");
     }
     AudioStreamImpl[] holder = new AudioStreamImpl[1];
     AudioStreamImpl stream = new AudioStreamImpl(track, sampleRate, channels, capacityFrames,

@@ -4,7 +4,7 @@ import dev.onvoid.webrtc.media.video.VideoFrame;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import dev.onvoid.webrtc.media.video.VideoTrackSink;
 import io.livekit.agents.room.RemoteVideoTrack;
-import io.livekit.agents.room.RoomException;
+import io.livekit.agents.AgentException;
 import io.livekit.agents.room.TrackKind;
 import io.livekit.agents.room.VideoStream;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,7 +40,7 @@ final class RemoteVideoTrackImpl extends RemoteTrackImpl implements RemoteVideoT
   @Override
   public VideoStream openStream(int capacityFrames) {
     if (capacityFrames < 1) {
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "capacityFrames must be >= 1");
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "capacityFrames must be >= 1");
     }
     VideoStreamImpl[] holder = new VideoStreamImpl[1];
     VideoStreamImpl stream = new VideoStreamImpl(capacityFrames, () -> streams.remove(holder[0]));

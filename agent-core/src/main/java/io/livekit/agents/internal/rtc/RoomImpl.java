@@ -36,7 +36,7 @@ import io.livekit.agents.room.LocalVideoTrack;
 import io.livekit.agents.room.Participant;
 import io.livekit.agents.room.RemoteParticipant;
 import io.livekit.agents.room.Room;
-import io.livekit.agents.room.RoomException;
+import io.livekit.agents.AgentException;
 import io.livekit.agents.room.RoomListener;
 import io.livekit.agents.room.RoomOptions;
 import io.livekit.agents.room.TrackPublishOptions;
@@ -168,10 +168,10 @@ final class RoomImpl implements Room {
   /** Connects and returns the joined room, or throws and leaves nothing running. */
   static RoomImpl connect(String url, String token, RoomOptions options) {
     if (url == null || url.isBlank()) {
-      throw new RoomException(RoomException.Code.CONNECT_FAILED, "no server URL given; pass ws://host:7880 or set LIVEKIT_URL");
+      throw new AgentException(AgentException.Code.INVALID_CONFIGURATION, "no server URL given; pass ws://host:7880 or set LIVEKIT_URL");
     }
     if (token == null || token.isBlank()) {
-      throw new RoomException(RoomException.Code.UNAUTHORIZED, "no access token given");
+      throw new AgentException(AgentException.Code.UNAUTHENTICATED, "no access token given");
     }
     WebRtcRuntime.get(); // fail early and clearly if WebRTC cannot run here
     RoomImpl room = new RoomImpl(url, token, options, "room");
@@ -195,7 +195,7 @@ final class RoomImpl implements Room {
     } else if (u.startsWith("https://")) {
       u = "wss://" + u.substring(8);
     } else if (!u.startsWith("ws://") && !u.startsWith("wss://")) {
-      throw new RoomException(RoomException.Code.CONNECT_FAILED, "unsupported server URL '" + url
+      throw new AgentException(AgentException.Code.INVALID_CONFIGURATION, "unsupported server URL '" + url
           + "'; use ws://, wss://, http:// or https://");
     }
     while (u.endsWith("/")) {
@@ -218,7 +218,7 @@ final class RoomImpl implements Room {
     try {
       return URI.create(q.toString());
     } catch (IllegalArgumentException e) {
-      throw new RoomException(RoomException.Code.CONNECT_FAILED, "bad server URL '" + baseUrl + "': " + e.getMessage(), e);
+      throw new AgentException(AgentException.Code.INVALID_CONFIGURATION, "bad server URL '" + baseUrl + "': " + e.getMessage(), e);
     }
   }
 
@@ -233,11 +233,11 @@ final class RoomImpl implements Room {
   private void join(long deadline, boolean rejoin) {
     SignalResponse first = openSignal(deadline, null);
     if (first.hasLeave()) {
-      throw new RoomException(RoomException.Code.CONNECT_FAILED, "the server refused the join: "
+      throw new AgentException(AgentException.Code.CONNECTION_FAILED, "the server refused the join: "
           + first.getLeave().getReason());
     }
     if (!first.hasJoin()) {
-      throw new RoomException(RoomException.Code.PROTOCOL_ERROR, "the server's first signal message was "
+      throw new AgentException(AgentException.Code.PROTOCOL_ERROR, "the server's first signal message was "
           + first.getMessageCase() + ", not a JoinResponse");
     }
     CompletableFuture<Void> connected = callOnEngine(() -> setUp(first.getJoin(), rejoin), deadline);
@@ -586,7 +586,7 @@ final class RoomImpl implements Room {
           return;
         }
         if (firstMessage != null && !firstMessage.isDone()) {
-          firstMessage.completeExceptionally(new RoomException(RoomException.Code.CONNECT_FAILED,
+          firstMessage.completeExceptionally(new AgentException(AgentException.Code.CONNECTION_FAILED,
               "the signalling connection closed before the server's first message: " + reason));
           return;
         }
@@ -1119,17 +1119,17 @@ final class RoomImpl implements Room {
     checkBlockingAllowed();
     checkOpen();
     if (!(track instanceof LocalTrackImpl impl) || !localTracks.contains(impl)) {
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT,
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT,
           "this track was not created by this room's local participant");
     }
     if (impl.isClosed()) {
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "the track was closed");
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "the track was closed");
     }
     if (!impl.sid().isEmpty()) {
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "the track is already published as " + impl.sid());
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "the track is already published as " + impl.sid());
     }
     if (!local.info().getPermission().getCanPublish() && local.info().hasPermission()) {
-      throw new RoomException(RoomException.Code.NOT_ALLOWED, "this participant may not publish (its token lacks "
+      throw new AgentException(AgentException.Code.PERMISSION_DENIED, "this participant may not publish (its token lacks "
           + "the canPublish grant)");
     }
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -1137,7 +1137,7 @@ final class RoomImpl implements Room {
     TrackInfo info;
     try {
       info = await(ack, deadline, "the server did not acknowledge the publication of '" + impl.name() + "'");
-    } catch (RoomException e) {
+    } catch (AgentException e) {
       engine.execute(() -> pendingPublishes.remove(impl.cid));
       throw e;
     }
@@ -1225,11 +1225,11 @@ final class RoomImpl implements Room {
     checkBlockingAllowed();
     checkOpen();
     if (payload.length > LocalParticipant.MAX_DATA_PAYLOAD_BYTES) {
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "data payload of " + payload.length
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "data payload of " + payload.length
           + " bytes exceeds " + LocalParticipant.MAX_DATA_PAYLOAD_BYTES + "; split it into several packets");
     }
     if (local.info().hasPermission() && !local.info().getPermission().getCanPublishData()) {
-      throw new RoomException(RoomException.Code.NOT_ALLOWED,
+      throw new AgentException(AgentException.Code.PERMISSION_DENIED,
           "this participant may not publish data (its token lacks the canPublishData grant)");
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -1246,27 +1246,27 @@ final class RoomImpl implements Room {
       if (dc != null && pub != null && pub.isConnected() && dc.getState() == RTCDataChannelState.OPEN) {
         byte[] bytes = callOnEngine(() -> buildPacket(payload, opts).toByteArray(), deadline);
         if (bytes.length > MAX_PACKET_BYTES) {
-          throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "the data packet would be " + bytes.length
+          throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "the data packet would be " + bytes.length
               + " bytes (more than " + MAX_PACKET_BYTES + "); shorten the payload, topic or destination list");
         }
         try {
           dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(bytes), true));
           return;
         } catch (Exception e) {
-          throw new RoomException(RoomException.Code.INTERNAL, "sending on " + dc.getLabel() + " failed: " + e, e);
+          throw new AgentException(AgentException.Code.INTERNAL, "sending on " + dc.getLabel() + " failed: " + e, e);
         }
       }
       if (state == ConnectionState.DISCONNECTED) {
-        throw new RoomException(RoomException.Code.DISCONNECTED, "the room is disconnected");
+        throw new AgentException(AgentException.Code.DISCONNECTED, "the room is disconnected");
       }
       if (System.nanoTime() > deadline) {
-        throw new RoomException(RoomException.Code.TIMEOUT, "the publisher data channel did not open within 15 s");
+        throw new AgentException(AgentException.Code.TIMEOUT, "the publisher data channel did not open within 15 s");
       }
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new RoomException(RoomException.Code.INTERNAL, "interrupted while waiting for the data channel", e);
+        throw new AgentException(AgentException.Code.INTERNAL, "interrupted while waiting for the data channel", e);
       }
     }
   }
@@ -1336,13 +1336,13 @@ final class RoomImpl implements Room {
       signal = null;
     }
     for (CompletableFuture<TrackInfo> f : pendingPublishes.values()) {
-      f.completeExceptionally(new RoomException(RoomException.Code.DISCONNECTED, "the room disconnected"));
+      f.completeExceptionally(new AgentException(AgentException.Code.DISCONNECTED, "the room disconnected"));
     }
     pendingPublishes.clear();
     if (firstMessage != null) {
-      firstMessage.completeExceptionally(new RoomException(RoomException.Code.DISCONNECTED, "the room disconnected"));
+      firstMessage.completeExceptionally(new AgentException(AgentException.Code.DISCONNECTED, "the room disconnected"));
     }
-    primaryConnected.completeExceptionally(new RoomException(RoomException.Code.DISCONNECTED, "the room disconnected"));
+    primaryConnected.completeExceptionally(new AgentException(AgentException.Code.DISCONNECTED, "the room disconnected"));
     for (RemoteParticipantImpl p : remotes.values()) {
       for (RemoteTrackPublicationImpl pub : p.publications.values()) {
         RemoteTrackImpl t = pub.trackImpl();
@@ -1442,14 +1442,14 @@ final class RoomImpl implements Room {
 
   private void checkBlockingAllowed() {
     if (events.inExecutor() || engine.inExecutor()) {
-      throw new RoomException(RoomException.Code.WRONG_THREAD, "this call blocks and was made on the room's event "
+      throw new AgentException(AgentException.Code.WRONG_THREAD, "this call blocks and was made on the room's event "
           + "thread, where it would wait for itself; call it from another thread");
     }
   }
 
   private void checkOpen() {
     if (state == ConnectionState.DISCONNECTED) {
-      throw new RoomException(RoomException.Code.DISCONNECTED, "the room is disconnected; connect a new one");
+      throw new AgentException(AgentException.Code.DISCONNECTED, "the room is disconnected; connect a new one");
     }
   }
 
@@ -1481,17 +1481,17 @@ final class RoomImpl implements Room {
       return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       f.cancel(false);
-      throw new RoomException(RoomException.Code.TIMEOUT, what + " in time", e);
+      throw new AgentException(AgentException.Code.TIMEOUT, what + " in time", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RoomException(RoomException.Code.INTERNAL, "interrupted: " + what, e);
+      throw new AgentException(AgentException.Code.INTERNAL, "interrupted: " + what, e);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      if (c instanceof RuntimeException r && (r instanceof RoomException || r instanceof NeedFullReconnect
+      if (c instanceof RuntimeException r && (r instanceof AgentException || r instanceof NeedFullReconnect
           || r instanceof FatalLeave)) {
         throw r;
       }
-      throw new RoomException(RoomException.Code.INTERNAL, what + ": " + c, c);
+      throw new AgentException(AgentException.Code.INTERNAL, what + ": " + c, c);
     }
   }
 

@@ -32,7 +32,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.livekit.agents.room.RoomException;
+import io.livekit.agents.AgentException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -74,7 +74,7 @@ final class SignalClient {
   }
 
   /**
-   * Opens the socket and completes once the WebSocket handshake succeeded. Fails with a {@link RoomException}
+   * Opens the socket and completes once the WebSocket handshake succeeded. Fails with a {@link AgentException}
    * naming the HTTP status and the server's text when the upgrade is refused.
    */
   CompletableFuture<Void> connect(URI uri, String token, long timeoutMillis) {
@@ -85,7 +85,7 @@ final class SignalClient {
     try {
       ssl = tls ? SslContextBuilder.forClient().build() : null;
     } catch (Exception e) {
-      opened.completeExceptionally(new RoomException(RoomException.Code.CONNECT_FAILED,
+      opened.completeExceptionally(new AgentException(AgentException.Code.CONNECTION_FAILED,
           "cannot set up TLS for " + uri.getHost() + ": " + e, e));
       return opened;
     }
@@ -110,13 +110,13 @@ final class SignalClient {
         });
     b.connect(uri.getHost(), port).addListener(f -> {
       if (!f.isSuccess()) {
-        opened.completeExceptionally(new RoomException(RoomException.Code.CONNECT_FAILED,
+        opened.completeExceptionally(new AgentException(AgentException.Code.CONNECTION_FAILED,
             "cannot reach the LiveKit server at " + uri.getHost() + ":" + port + " (" + f.cause()
                 + "); check the URL and that the server runs", f.cause()));
       }
     });
     Shared.GROUP.schedule(() -> {
-      if (opened.completeExceptionally(new RoomException(RoomException.Code.TIMEOUT,
+      if (opened.completeExceptionally(new AgentException(AgentException.Code.TIMEOUT,
           "the signalling WebSocket to " + uri.getHost() + ":" + port + " did not open within "
               + timeoutMillis + " ms"))) {
         close();
@@ -186,7 +186,7 @@ final class SignalClient {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       if (!opened.isDone()) {
-        opened.completeExceptionally(new RoomException(RoomException.Code.CONNECT_FAILED,
+        opened.completeExceptionally(new AgentException(AgentException.Code.CONNECTION_FAILED,
             "the server closed the connection during the WebSocket handshake"));
       } else {
         notifyClosed("connection closed");
@@ -205,12 +205,12 @@ final class SignalClient {
         } catch (WebSocketClientHandshakeException e) {
           int status = response.status().code();
           String body = response.content().toString(StandardCharsets.UTF_8).trim();
-          RoomException.Code code = status == 401 || status == 403 ? RoomException.Code.UNAUTHORIZED
-              : RoomException.Code.CONNECT_FAILED;
-          String hint = code == RoomException.Code.UNAUTHORIZED
+          AgentException.Code code = status == 401 || status == 403 ? AgentException.Code.UNAUTHENTICATED
+              : AgentException.Code.CONNECTION_FAILED;
+          String hint = code == AgentException.Code.UNAUTHENTICATED
               ? "; check the API key/secret the token was signed with, its expiry and its roomJoin grant"
               : "; check that the URL points at a LiveKit server";
-          opened.completeExceptionally(new RoomException(code, "the server refused the signalling connection: HTTP "
+          opened.completeExceptionally(new AgentException(code, "the server refused the signalling connection: HTTP "
               + status + (body.isEmpty() ? "" : " \"" + body + "\"") + hint, e));
           ctx.close();
         }
@@ -245,7 +245,7 @@ final class SignalClient {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       if (!opened.isDone()) {
-        opened.completeExceptionally(new RoomException(RoomException.Code.CONNECT_FAILED,
+        opened.completeExceptionally(new AgentException(AgentException.Code.CONNECTION_FAILED,
             "signalling connection failed: " + cause, cause));
       }
       LOG.debug("signalling socket error: {}", cause.toString());

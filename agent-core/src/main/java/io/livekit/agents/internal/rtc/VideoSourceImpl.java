@@ -6,7 +6,7 @@ import dev.onvoid.webrtc.media.video.NativeI420Buffer;
 import dev.onvoid.webrtc.media.video.VideoBufferConverter;
 import dev.onvoid.webrtc.media.video.VideoFrame;
 import io.livekit.agents.room.PixelFormat;
-import io.livekit.agents.room.RoomException;
+import io.livekit.agents.AgentException;
 import io.livekit.agents.room.VideoSource;
 import io.livekit.agents.room.VideoSourceOptions;
 import java.nio.ByteBuffer;
@@ -61,7 +61,7 @@ final class VideoSourceImpl implements VideoSource {
   public void capture(ByteBuffer data, PixelFormat format, int stride, long timestampMicros)
       throws InterruptedException {
     if (closed) {
-      throw new RoomException(RoomException.Code.DISCONNECTED, "the video track was closed; create a new one");
+      throw new AgentException(AgentException.Code.DISCONNECTED, "the video track was closed; create a new one");
     }
     int chromaH = (height + 1) / 2;
     long needed = format == PixelFormat.I420
@@ -69,7 +69,7 @@ final class VideoSourceImpl implements VideoSource {
         : (long) stride * height;
     int minStride = format == PixelFormat.I420 ? width : width * 4;
     if (stride < minStride || data.remaining() < needed) {
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "a " + width + "x" + height + " " + format
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "a " + width + "x" + height + " " + format
           + " frame with stride " + stride + " needs a stride of at least " + minStride + " and " + needed
           + " bytes, got " + data.remaining());
     }
@@ -95,13 +95,13 @@ final class VideoSourceImpl implements VideoSource {
       throw e;
     } catch (Exception e) {
       buffer.release();
-      throw new RoomException(RoomException.Code.INVALID_ARGUMENT, "converting a " + format + " frame failed: " + e, e);
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "converting a " + format + " frame failed: " + e, e);
     }
     lock.lockInterruptibly();
     try {
       if (timestampMicros < lastPts) {
         buffer.release();
-        throw new RoomException(RoomException.Code.INVALID_ARGUMENT,
+        throw new AgentException(AgentException.Code.INVALID_ARGUMENT,
             "timestamp " + timestampMicros + " us goes backwards (last " + lastPts + " us)");
       }
       while (queue.size() >= capacity && !closed) {
@@ -109,7 +109,7 @@ final class VideoSourceImpl implements VideoSource {
       }
       if (closed) {
         buffer.release();
-        throw new RoomException(RoomException.Code.DISCONNECTED, "the video track was closed");
+        throw new AgentException(AgentException.Code.DISCONNECTED, "the video track was closed");
       }
       lastPts = timestampMicros;
       queue.add(new Pending(buffer, timestampMicros));

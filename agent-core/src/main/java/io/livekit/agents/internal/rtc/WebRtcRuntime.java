@@ -2,13 +2,13 @@ package io.livekit.agents.internal.rtc;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
-import io.livekit.agents.room.RoomException;
+import io.livekit.agents.AgentException;
 
 /**
  * The process-wide WebRTC factory, made on first use: webrtc-java's natives, a headless audio device (started
  * BEFORE the factory is created: libwebrtc aborts the JVM otherwise) and one {@link PeerConnectionFactory}.
  * Loading happens here, never in a static initializer of a user-facing class, so a machine without the natives
- * gets a clear {@link RoomException} instead of a {@code NoClassDefFoundError}.
+ * gets a clear {@link AgentException} instead of a {@code NoClassDefFoundError}.
  */
 final class WebRtcRuntime {
   private static WebRtcRuntime instance;
@@ -45,7 +45,7 @@ final class WebRtcRuntime {
         ? "install the PulseAudio client library (Debian/Ubuntu: apt-get install libpulse0; no sound server is needed)"
         : "webrtc-java needs its native classifier jar for this platform (dev.onvoid.webrtc:webrtc-java:"
             + "linux-x86_64 is the one tested here) and glibc 2.31 or newer";
-    throw new RoomException(RoomException.Code.MEDIA_UNAVAILABLE,
+    throw new AgentException(AgentException.Code.MEDIA_UNAVAILABLE,
         "WebRTC is not available on " + platform + ": " + failure + "; " + hint, failure);
   }
 }

@@ -9,7 +9,7 @@ import io.livekit.agents.room.LocalTrackPublication;
 import io.livekit.agents.room.RemoteAudioTrack;
 import io.livekit.agents.room.RemoteTrackPublication;
 import io.livekit.agents.room.Room;
-import io.livekit.agents.room.RoomException;
+import io.livekit.agents.AgentException;
 import io.livekit.agents.room.RoomOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,8 +134,8 @@ class RoomAgainstTestSfuTest {
     String bad = io.livekit.agents.internal.auth.LiveKitTokens.sign("devkey", "another-secret-entirely", "x",
         java.util.Map.of("video", java.util.Map.of("roomJoin", true, "room", "r")), Duration.ofMinutes(5));
     assertThatThrownBy(() -> Room.connect(sfu.url(), bad, RoomOptions.defaults()))
-        .isInstanceOf(RoomException.class)
-        .satisfies(e -> assertThat(((RoomException) e).code()).isEqualTo(RoomException.Code.UNAUTHORIZED))
+        .isInstanceOf(AgentException.class)
+        .satisfies(e -> assertThat(((AgentException) e).code()).isEqualTo(AgentException.Code.UNAUTHENTICATED))
         .hasMessageContaining("401");
   }
 
@@ -156,7 +156,7 @@ class RoomAgainstTestSfuTest {
     join("agent", rec, true);
     join("user", new RoomWebRtcTest.Recorder(), true);
     Throwable t = failure.get(30, TimeUnit.SECONDS);
-    assertThat(t).isInstanceOf(RoomException.class);
-    assertThat(((RoomException) t).code()).isEqualTo(RoomException.Code.WRONG_THREAD);
+    assertThat(t).isInstanceOf(AgentException.class);
+    assertThat(((AgentException) t).code()).isEqualTo(AgentException.Code.WRONG_THREAD);
   }
 }

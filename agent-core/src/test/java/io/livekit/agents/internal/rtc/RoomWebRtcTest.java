@@ -400,7 +400,7 @@ class RoomWebRtcTest {
     // a payload above the limit is refused with a clear error
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> agent.localParticipant().publishData(
             new byte[70_000], DataPublishOptions.ofReliable()))
-        .isInstanceOf(io.livekit.agents.room.RoomException.class)
+        .isInstanceOf(io.livekit.agents.AgentException.class)
         .hasMessageContaining("exceeds");
   }
 
@@ -456,7 +456,7 @@ class RoomWebRtcTest {
     // a disconnected room refuses work with a clear error, and disconnecting again is harmless
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> agent.localParticipant().publishData(
             new byte[1], DataPublishOptions.ofReliable()))
-        .isInstanceOf(io.livekit.agents.room.RoomException.class);
+        .isInstanceOf(io.livekit.agents.AgentException.class);
     agent.disconnect();
     assertThat(agent.connectionState()).isEqualTo(ConnectionState.DISCONNECTED);
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.onvoid.webrtc.RTCIceCandidate;
-import io.livekit.agents.room.RoomException;
+import io.livekit.agents.AgentException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +16,7 @@ class RtcUnitTest {
   void signalUrlCarriesTheClassicV0Parameters() {
     assertThat(RoomImpl.normalizeUrl("http://h:7880/")).isEqualTo("ws://h:7880");
     assertThat(RoomImpl.normalizeUrl("https://h")).isEqualTo("wss://h");
-    assertThatThrownBy(() -> RoomImpl.normalizeUrl("ftp://h")).isInstanceOf(RoomException.class)
+    assertThatThrownBy(() -> RoomImpl.normalizeUrl("ftp://h")).isInstanceOf(AgentException.class)
         .hasMessageContaining("ws://");
     String u = RoomImpl.signalUri("ws://h:7880", "a.b+c", true, null).toString();
     assertThat(u).startsWith("ws://h:7880/rtc?access_token=a.b%2Bc&auto_subscribe=1").contains("&protocol=16")
