@@ -36,6 +36,10 @@ function(lk_add_jni_library target)
     endif()
   endforeach()
   add_library(${target} SHARED ${J_SOURCES})
+  # System.mapLibraryName: liblkmedia.so, liblkmedia.dylib, lkmedia.dll (no "lib" prefix on Windows).
+  if(WIN32)
+    set_target_properties(${target} PROPERTIES PREFIX "")
+  endif()
   set_target_properties(${target} PROPERTIES OUTPUT_NAME ${J_OUTPUT_NAME}
                         LIBRARY_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/lib"
                         RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/lib")
