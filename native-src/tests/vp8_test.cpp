@@ -1,14 +1,12 @@
 // VP8 wrapper tests: bit-exactness against raw libvpx with libwebrtc's settings, rate and PSNR at
 // LiveKit's presets, key frames on demand (rate-limited), size changes, decoder key-frame logic,
 // scaling on output, header parsing and hostile bytes.
-#include <vpx/vp8cx.h>
-#include <vpx/vpx_encoder.h>
-
 #include <cstring>
 #include <stdexcept>
 
 #include "lk_test.h"
 #include "lkmedia/vp8_codec.h"
+#include "raw_libvpx.h"
 #include "test_video.h"
 
 using namespace lkmedia;
@@ -74,23 +72,8 @@ LK_TEST(vp8_encoder_bytes_identical_to_raw_libvpx) {
   LK_CHECK_EQ(ours.cpuUsed(), -4);  // below CIF on x86
   LK_CHECK_EQ(ours.threads(), 1);
 
-  // libwebrtc's real-time configuration, written out independently of the wrapper (media-core.md §3.1).
-  vpx_codec_enc_cfg_t cfg;
-  LK_REQUIRE(vpx_codec_enc_config_default(vpx_codec_vp8_cx(), &cfg, 0) == VPX_CODEC_OK);
-  cfg.g_w = w; cfg.g_h = h; cfg.g_threads = 1; cfg.g_timebase = {1, 90000}; cfg.g_lag_in_frames = 0;
-  cfg.g_pass = VPX_RC_ONE_PASS; cfg.g_error_resilient = 0; cfg.rc_end_usage = VPX_CBR;
-  cfg.rc_target_bitrate = kbps; cfg.rc_dropframe_thresh = 30; cfg.rc_resize_allowed = 0;
-  cfg.rc_min_quantizer = 2; cfg.rc_max_quantizer = 56; cfg.rc_undershoot_pct = 100; cfg.rc_overshoot_pct = 15;
-  cfg.rc_buf_initial_sz = 500; cfg.rc_buf_optimal_sz = 600; cfg.rc_buf_sz = 1000; cfg.kf_mode = VPX_KF_AUTO;
-  cfg.kf_max_dist = 3000;
   vpx_codec_ctx_t raw;
-  LK_REQUIRE(vpx_codec_enc_init(&raw, vpx_codec_vp8_cx(), &cfg, 0) == VPX_CODEC_OK);
-  vpx_codec_control(&raw, VP8E_SET_CPUUSED, -4);
-  vpx_codec_control(&raw, VP8E_SET_NOISE_SENSITIVITY, 4u);
-  vpx_codec_control(&raw, VP8E_SET_STATIC_THRESHOLD, 1u);
-  vpx_codec_control(&raw, VP8E_SET_TOKEN_PARTITIONS, static_cast<int>(VP8_ONE_TOKENPARTITION));
-  vpx_codec_control(&raw, VP8E_SET_MAX_INTRA_BITRATE_PCT, 900u);
-  vpx_codec_control(&raw, VP8E_SET_SCREEN_CONTENT_MODE, 0u);
+  LK_REQUIRE(lktest::rawVp8EncoderInit(&raw, w, h, kbps, fps, -4, 4u));
 
   I420 f(w, h);
   std::vector<uint8_t> a;
@@ -99,20 +82,9 @@ LK_TEST(vp8_encoder_bytes_identical_to_raw_libvpx) {
     lktest::talkingHead(f, i, 3);
     const int64_t ts = i * 1000000LL / fps;
     const int na = encodeFrame(ours, f, ts, a);
-    vpx_image_t img;
-    vpx_img_wrap(&img, VPX_IMG_FMT_I420, w, h, 1, f.y.data());
-    img.planes[0] = f.y.data(); img.planes[1] = f.u.data(); img.planes[2] = f.v.data();
-    img.stride[0] = f.strideY; img.stride[1] = f.strideUV; img.stride[2] = f.strideUV;
-    LK_REQUIRE(vpx_codec_encode(&raw, &img, ts * 9 / 100, 90000 / fps, i == 0 ? VPX_EFLAG_FORCE_KF : 0,
-                                VPX_DL_REALTIME) == VPX_CODEC_OK);
     std::vector<uint8_t> b;
-    vpx_codec_iter_t iter = nullptr;
-    while (const vpx_codec_cx_pkt_t* p = vpx_codec_get_cx_data(&raw, &iter)) {
-      if (p->kind == VPX_CODEC_CX_FRAME_PKT) {
-        const auto* d = static_cast<const uint8_t*>(p->data.frame.buf);
-        b.insert(b.end(), d, d + p->data.frame.sz);
-      }
-    }
+    LK_REQUIRE(lktest::rawVp8Encode(&raw, f.y.data(), f.strideY, f.u.data(), f.strideUV, f.v.data(), f.strideUV, w, h,
+                                    ts, fps, i == 0, b));
     if (na != static_cast<int>(b.size()) || std::memcmp(a.data(), b.data(), b.size()) != 0) mismatches++;
   }
   vpx_codec_destroy(&raw);
