@@ -416,6 +416,14 @@ public final class AudioPlayoutBuffer implements AutoCloseable {
    * @throws IllegalStateException after {@link #close()}, or while an {@link AvPacer} drives this buffer
    */
   public int tick(long nowNanos, ShortBuffer out) {
+    int r = tickOnly(nowNanos, out);
+    if (r > 0) {
+      afterTick();
+    }
+    return r;
+  }
+
+  private int tickOnly(long nowNanos, ShortBuffer out) {
     if (drivenByPacer) {
       throw new IllegalStateException("an AvPacer drives this AudioPlayoutBuffer; use AvPacer.step");
     }
@@ -437,7 +445,6 @@ public final class AudioPlayoutBuffer implements AutoCloseable {
       throw new MediaException(MediaException.Code.fromStatus(r), "AudioPlayoutBuffer tick failed: out needs "
           + frameSamples * channels + " samples, has " + out.remaining());
     }
-    afterTick();
     return r;
   }
 
@@ -483,7 +490,7 @@ public final class AudioPlayoutBuffer implements AutoCloseable {
       frame.clear();
       int n;
       try {
-        n = tick(now, frame);
+        n = tickOnly(now, frame);
       } catch (IllegalStateException e) {
         return;  // closed
       }
@@ -494,6 +501,8 @@ public final class AudioPlayoutBuffer implements AutoCloseable {
         } catch (RuntimeException e) {
           LOG.warn("audio frame sink failed; the emitter goes on", e);
         }
+        // Playout futures complete once the sink has the frame.
+        afterTick();
       }
     }
   }

@@ -280,8 +280,8 @@ public final class AvPacer<V> implements AutoCloseable {
       throw new MediaException(MediaException.Code.fromStatus(r), "AvPacer step failed");
     }
     if (r == 1) {
-      audio.afterTick();
       sink.onAudioFrame(audioFrame, nowNanos);
+      audio.afterTick();  // playout futures complete once the sink has the frame
     }
     dispatch(nowNanos);
     return r;

@@ -79,8 +79,15 @@ public final class JitterBuffer implements AutoCloseable {
   private final VideoJitterBufferBinding video;
   private final RtpJitterBufferBinding packets;
   private final LongBuffer info;
+  private final long infoAddress;
   private final DoubleBuffer stats;
   private final int frameSamples;
+  // Native base addresses of the last direct buffers seen (the buffers are kept reachable by these
+  // fields, so the addresses stay valid): each call then crosses JNI with primitives only.
+  private ByteBuffer lastIn;
+  private long lastInAddress;
+  private ByteBuffer lastOut;
+  private long lastOutAddress;
 
   private JitterBuffer(JitterBufferOptions o) {
     MediaNatives.ensureAvailability();
@@ -126,6 +133,7 @@ public final class JitterBuffer implements AutoCloseable {
     this.handle = new NativeHandle<>("JitterBuffer", binding);
     this.frameSamples = a != null ? a.frameSamples() : 0;
     this.info = ByteBuffer.allocateDirect(16 * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+    this.infoAddress = new Pointer(info).address();
     this.stats = ByteBuffer.allocateDirect(64 * Double.BYTES).order(ByteOrder.nativeOrder()).asDoubleBuffer();
   }
 
@@ -153,14 +161,19 @@ public final class JitterBuffer implements AutoCloseable {
    */
   public PushResult push(ByteBuffer packet, long arrivalNanos) {
     handle.get();
-    Buffers.direct(packet, "packet");
+    if (packet != lastIn) {
+      Buffers.direct(packet, "packet");
+      lastInAddress = new Pointer(packet).address();
+      lastIn = packet;
+    }
+    long address = lastInAddress + packet.position();
     int r;
     if (opus != null) {
-      r = opus.pushRtp(packet, packet.remaining(), arrivalNanos);
+      r = opus.pushRtp(address, packet.remaining(), arrivalNanos);
     } else if (video != null) {
-      r = video.pushRtp(packet, packet.remaining(), arrivalNanos);
+      r = video.pushRtp(address, packet.remaining(), arrivalNanos);
     } else {
-      r = packets.pushRtp(packet, packet.remaining(), arrivalNanos);
+      r = packets.pushRtp(address, packet.remaining(), arrivalNanos);
     }
     if (r == MediaException.Code.INVALID_DATA.status()) {
       return PushResult.INVALID;
@@ -210,8 +223,7 @@ public final class JitterBuffer implements AutoCloseable {
    */
   public int popFrame(long nowNanos, ByteBuffer out, JitterBufferPacket frame) {
     VideoJitterBufferBinding v = mode(video, JitterBufferOptions.Mode.VP8_VIDEO);
-    Buffers.direct(out, "out");
-    int r = v.popFrame(nowNanos, out, out.remaining(), info);
+    int r = v.popFrame(nowNanos, outAddress(out), out.remaining(), infoAddress);
     if (r == MediaException.Code.WOULD_BLOCK.status()) {
       return -1;
     }
@@ -260,8 +272,7 @@ public final class JitterBuffer implements AutoCloseable {
    */
   public int popPacket(long nowNanos, ByteBuffer out, JitterBufferPacket packet) {
     RtpJitterBufferBinding p = mode(packets, JitterBufferOptions.Mode.PACKETS);
-    Buffers.direct(out, "out");
-    int r = p.popPacket(nowNanos, out, out.remaining(), info);
+    int r = p.popPacket(nowNanos, outAddress(out), out.remaining(), infoAddress);
     if (r == MediaException.Code.WOULD_BLOCK.status()) {
       return -1;
     }
@@ -317,6 +328,18 @@ public final class JitterBuffer implements AutoCloseable {
   @Override
   public void close() {
     handle.close();
+  }
+
+  private long outAddress(ByteBuffer out) {
+    if (out != lastOut) {
+      Buffers.direct(out, "out");
+      if (out.isReadOnly()) {
+        throw new IllegalArgumentException("out is read-only");
+      }
+      lastOutAddress = new Pointer(out).address();
+      lastOut = out;
+    }
+    return lastOutAddress + out.position();
   }
 
   private <B> B mode(B binding, JitterBufferOptions.Mode wanted) {

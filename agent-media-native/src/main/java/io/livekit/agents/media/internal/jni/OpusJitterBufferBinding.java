@@ -26,6 +26,9 @@ public class OpusJitterBufferBinding extends Pointer {
 
   public native int pushRtp(@Cast("const uint8_t*") ByteBuffer packet, int length, @Cast("int64_t") long arrivalNs);
 
+  /** {@link #pushRtp(ByteBuffer, int, long)} with the packet's native address (a direct buffer's, plus its position). */
+  public native int pushRtp(@Cast("const uint8_t*") long packetAddress, int length, @Cast("int64_t") long arrivalNs);
+
   public native int push(int sequenceNumber, @Cast("int64_t") long timestamp, @Cast("int64_t") long ssrc,
       @Cast("const uint8_t*") ByteBuffer payload, int length, @Cast("int64_t") long arrivalNs);
 

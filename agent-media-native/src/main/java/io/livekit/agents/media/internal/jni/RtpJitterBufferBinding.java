@@ -27,8 +27,15 @@ public class RtpJitterBufferBinding extends Pointer {
 
   public native int pushRtp(@Cast("const uint8_t*") ByteBuffer packet, int length, @Cast("int64_t") long arrivalNs);
 
+  /** {@link #pushRtp(ByteBuffer, int, long)} with the packet's native address (a direct buffer's, plus its position). */
+  public native int pushRtp(@Cast("const uint8_t*") long packetAddress, int length, @Cast("int64_t") long arrivalNs);
+
   public native int popPacket(@Cast("int64_t") long nowNs, @Cast("uint8_t*") ByteBuffer out, int capacity,
       @Cast("int64_t*") LongBuffer info);
+
+  /** {@link #popPacket(long, ByteBuffer, int, LongBuffer)} with native addresses of direct buffers. */
+  public native int popPacket(@Cast("int64_t") long nowNs, @Cast("uint8_t*") long outAddress, int capacity,
+      @Cast("int64_t*") long infoAddress);
 
   public native void reset();
 

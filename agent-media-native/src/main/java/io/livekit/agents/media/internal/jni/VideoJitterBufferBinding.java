@@ -29,8 +29,15 @@ public class VideoJitterBufferBinding extends Pointer {
 
   public native int pushRtp(@Cast("const uint8_t*") ByteBuffer packet, int length, @Cast("int64_t") long arrivalNs);
 
+  /** {@link #pushRtp(ByteBuffer, int, long)} with the packet's native address (a direct buffer's, plus its position). */
+  public native int pushRtp(@Cast("const uint8_t*") long packetAddress, int length, @Cast("int64_t") long arrivalNs);
+
   public native int popFrame(@Cast("int64_t") long nowNs, @Cast("uint8_t*") ByteBuffer out, int capacity,
       @Cast("int64_t*") LongBuffer info);
+
+  /** {@link #popFrame(long, ByteBuffer, int, LongBuffer)} with native addresses of direct buffers. */
+  public native int popFrame(@Cast("int64_t") long nowNs, @Cast("uint8_t*") long outAddress, int capacity,
+      @Cast("int64_t*") long infoAddress);
 
   public native boolean pollKeyFrameRequest(@Cast("int64_t") long nowNs);
 
