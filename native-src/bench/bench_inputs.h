@@ -70,7 +70,7 @@ inline void rgba(int k, int w, int h, uint8_t* out) {
   }
 }
 
-inline uint64_t fnv1a(const uint8_t* p, size_t n, uint64_t h = 1469598103934665603ull) {
+inline uint64_t fnv1a(const uint8_t* p, size_t n, uint64_t h = 0xcbf29ce484222325ull) {
   for (size_t i = 0; i < n; i++) {
     h ^= p[i];
     h *= 1099511628211ull;

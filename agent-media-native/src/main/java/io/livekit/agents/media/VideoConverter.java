@@ -31,9 +31,11 @@ public final class VideoConverter {
     Buffers.direct(y, "y");
     Buffers.direct(u, "u");
     Buffers.direct(v, "v");
-    Status.check(VideoConvertBinding.convertToI420(format.value(), src, srcStride, src.remaining(), width, height,
-        y, strideY, y.remaining(), u, strideU, u.remaining(), v, strideV, v.remaining()),
-        format + " to I420 conversion of " + width + "x" + height);
+    int r = VideoConvertBinding.convertToI420(format.value(), src, srcStride, src.remaining(), width, height,
+        y, strideY, y.remaining(), u, strideU, u.remaining(), v, strideV, v.remaining());
+    if (r < 0) {
+      throw Status.failure(r, format + " to I420 conversion of " + width + "x" + height);
+    }
   }
 
   /** Converts a {@code width x height} I420 picture to packed pixels. */
@@ -45,9 +47,11 @@ public final class VideoConverter {
     Buffers.direct(u, "u");
     Buffers.direct(v, "v");
     Buffers.direct(dst, "dst");
-    Status.check(VideoConvertBinding.convertFromI420(y, strideY, y.remaining(), u, strideU, u.remaining(), v, strideV,
-        v.remaining(), width, height, format.value(), dst, dstStride, dst.remaining()),
-        "I420 to " + format + " conversion of " + width + "x" + height);
+    int r = VideoConvertBinding.convertFromI420(y, strideY, y.remaining(), u, strideU, u.remaining(), v, strideV,
+        v.remaining(), width, height, format.value(), dst, dstStride, dst.remaining());
+    if (r < 0) {
+      throw Status.failure(r, "I420 to " + format + " conversion of " + width + "x" + height);
+    }
   }
 
   /** Scales an I420 picture (or copies it, at the same size). */
@@ -62,10 +66,12 @@ public final class VideoConverter {
     Buffers.direct(dstY, "dstY");
     Buffers.direct(dstU, "dstU");
     Buffers.direct(dstV, "dstV");
-    Status.check(VideoConvertBinding.scaleI420(srcY, srcStrideY, srcY.remaining(), srcU, srcStrideU, srcU.remaining(),
+    int r = VideoConvertBinding.scaleI420(srcY, srcStrideY, srcY.remaining(), srcU, srcStrideU, srcU.remaining(),
         srcV, srcStrideV, srcV.remaining(), srcWidth, srcHeight, dstY, dstStrideY, dstY.remaining(), dstU, dstStrideU,
-        dstU.remaining(), dstV, dstStrideV, dstV.remaining(), dstWidth, dstHeight, filter.value()),
-        "I420 scaling " + srcWidth + "x" + srcHeight + " to " + dstWidth + "x" + dstHeight);
+        dstU.remaining(), dstV, dstStrideV, dstV.remaining(), dstWidth, dstHeight, filter.value());
+    if (r < 0) {
+      throw Status.failure(r, "I420 scaling " + srcWidth + "x" + srcHeight + " to " + dstWidth + "x" + dstHeight);
+    }
   }
 
   /** Scales a packed 32-bit picture; the four bytes of each pixel keep their places, whatever the format. */
@@ -75,8 +81,10 @@ public final class VideoConverter {
     Objects.requireNonNull(filter, "filter");
     Buffers.direct(src, "src");
     Buffers.direct(dst, "dst");
-    Status.check(VideoConvertBinding.scalePacked(src, srcStride, src.remaining(), srcWidth, srcHeight, dst, dstStride,
-        dst.remaining(), dstWidth, dstHeight, filter.value()),
-        "packed scaling " + srcWidth + "x" + srcHeight + " to " + dstWidth + "x" + dstHeight);
+    int r = VideoConvertBinding.scalePacked(src, srcStride, src.remaining(), srcWidth, srcHeight, dst, dstStride,
+        dst.remaining(), dstWidth, dstHeight, filter.value());
+    if (r < 0) {
+      throw Status.failure(r, "packed scaling " + srcWidth + "x" + srcHeight + " to " + dstWidth + "x" + dstHeight);
+    }
   }
 }

@@ -80,8 +80,10 @@ public final class Vp8Decoder implements AutoCloseable {
     Buffers.direct(y, "y");
     Buffers.direct(u, "u");
     Buffers.direct(v, "v");
-    Status.check(dec.copyTo(y, strideY, y.remaining(), u, strideU, u.remaining(), v, strideV, v.remaining(), width, height),
-        "VP8 copy of the decoded picture to " + width + "x" + height);
+    int r = dec.copyTo(y, strideY, y.remaining(), u, strideU, u.remaining(), v, strideV, v.remaining(), width, height);
+    if (r < 0) {
+      throw Status.failure(r, "VP8 copy of the decoded picture to " + width + "x" + height);
+    }
   }
 
   /** Width of the last picture (0 before the first). */

@@ -68,8 +68,12 @@ public final class Vp8Encoder implements AutoCloseable {
       keyFrameRequested = false;
       enc.requestKeyFrame();
     }
-    return Status.check(enc.encode(y, strideY, y.remaining(), u, strideU, u.remaining(), v, strideV, v.remaining(),
-        width, height, timestampUs, out, out.remaining()), "VP8 encode of " + width + "x" + height);
+    int r = enc.encode(y, strideY, y.remaining(), u, strideU, u.remaining(), v, strideV, v.remaining(),
+        width, height, timestampUs, out, out.remaining());
+    if (r < 0) {
+      throw Status.failure(r, "VP8 encode of " + width + "x" + height);
+    }
+    return r;
   }
 
   /** Asks for a key frame on the next picture (rate-limited, see the class comment). Any thread. */

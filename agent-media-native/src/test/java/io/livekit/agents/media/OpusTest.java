@@ -3,7 +3,6 @@ package io.livekit.agents.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -205,32 +204,5 @@ class OpusTest {
     OpusDecoder dec = OpusDecoder.create(16000, 1);
     dec.close();
     assertThatThrownBy(() -> dec.decode(null, TestMedia.shorts(320))).hasMessage("OpusDecoder is closed");
-  }
-
-  @Test
-  void encodeAndDecodeAllocateNothingInSteadyState() {
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    short[] tone = TestMedia.sine(48000, 440, 0.02, 5000);
-    try (OpusEncoder enc = OpusEncoder.builder().build(); OpusDecoder dec = OpusDecoder.create(48000, 1)) {
-      ShortBuffer pcm = TestMedia.shorts(960).put(tone);
-      pcm.flip();
-      ShortBuffer out = TestMedia.shorts(960);
-      ByteBuffer packet = TestMedia.bytes(1500);
-      Runnable frame = () -> {
-        packet.clear();
-        packet.limit(enc.encode(pcm, packet));
-        dec.decode(packet, out);
-      };
-      for (int i = 0; i < 20000; i++) {
-        frame.run();  // warm up: class loading, JIT
-      }
-      long tid = Thread.currentThread().getId();
-      long before = mx.getThreadAllocatedBytes(tid);
-      for (int i = 0; i < 10000; i++) {
-        frame.run();
-      }
-      long allocated = mx.getThreadAllocatedBytes(tid) - before;
-      assertThat(allocated).as("bytes allocated by 10000 encode+decode calls").isLessThan(10000);
-    }
   }
 }
