@@ -572,16 +572,7 @@ public final class AudioPlayoutBuffer implements AutoCloseable {
       t = emitter;
       emitter = null;
     }
-    if (t != null) {
-      LockSupport.unpark(t);
-      if (t != Thread.currentThread()) {
-        try {
-          t.join(1000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
+    stopDriver(t);
     life.writeLock().lock();
     try {
       if (closed) {
@@ -608,6 +599,21 @@ public final class AudioPlayoutBuffer implements AutoCloseable {
 
   boolean isClosed() {
     return closed;
+  }
+
+  /** Wakes a driver thread that has been told to stop and waits (1 s at most) for it to end. */
+  static void stopDriver(Thread t) {
+    if (t == null) {
+      return;
+    }
+    LockSupport.unpark(t);
+    if (t != Thread.currentThread()) {
+      try {
+        t.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
 }

@@ -1,7 +1,5 @@
 package io.livekit.agents.media;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,21 +14,14 @@ public final class AudioPlayoutBufferStats {
   private final Map<String, Double> values;
 
   AudioPlayoutBufferStats(double[] raw, long javaWriterBlockedNanos) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    for (int i = 0; i < NAMES.length; i++) {
-      m.put(NAMES[i], raw[i]);
-    }
-    m.put("writerBlockedNanos", raw[8] + javaWriterBlockedNanos);
-    this.values = Collections.unmodifiableMap(m);
+    double[] all = raw.clone();
+    all[8] += javaWriterBlockedNanos;  // writerBlockedNanos: native writers plus Java writers
+    this.values = JitterBufferStats.toMap(NAMES, all);
   }
 
   /** The value of statistic {@code name}; {@link IllegalArgumentException} for an unknown name. */
   public double get(String name) {
-    Double v = values.get(name);
-    if (v == null) {
-      throw new IllegalArgumentException("no statistic named '" + name + "'; known: " + values.keySet());
-    }
-    return v;
+    return JitterBufferStats.lookup(values, name);
   }
 
   /** Every statistic by name (unmodifiable, in a fixed order). */

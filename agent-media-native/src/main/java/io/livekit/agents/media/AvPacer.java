@@ -429,16 +429,7 @@ public final class AvPacer<V> implements AutoCloseable {
       t = driver;
       driver = null;
     }
-    if (t != null) {
-      LockSupport.unpark(t);
-      if (t != Thread.currentThread()) {
-        try {
-          t.join(1000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
+    AudioPlayoutBuffer.stopDriver(t);
     life.writeLock().lock();
     try {
       if (closed) {

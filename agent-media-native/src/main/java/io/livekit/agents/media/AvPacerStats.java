@@ -1,7 +1,5 @@
 package io.livekit.agents.media;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,20 +15,12 @@ public final class AvPacerStats {
   private final Map<String, Double> values;
 
   AvPacerStats(double[] raw) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    for (int i = 0; i < NAMES.length; i++) {
-      m.put(NAMES[i], raw[i]);
-    }
-    this.values = Collections.unmodifiableMap(m);
+    this.values = JitterBufferStats.toMap(NAMES, raw);
   }
 
   /** The value of statistic {@code name}; {@link IllegalArgumentException} for an unknown name. */
   public double get(String name) {
-    Double v = values.get(name);
-    if (v == null) {
-      throw new IllegalArgumentException("no statistic named '" + name + "'; known: " + values.keySet());
-    }
-    return v;
+    return JitterBufferStats.lookup(values, name);
   }
 
   /** Every statistic by name (unmodifiable, in a fixed order). */

@@ -31,20 +31,30 @@ public final class JitterBufferStats {
   private final Map<String, Double> values;
 
   JitterBufferStats(String[] names, double[] raw) {
+    this.values = toMap(names, raw);
+  }
+
+  /** An unmodifiable map of {@code names[i]} to {@code raw[i]}, in order (shared by the buffer statistics). */
+  static Map<String, Double> toMap(String[] names, double[] raw) {
     Map<String, Double> m = new LinkedHashMap<>();
     for (int i = 0; i < names.length; i++) {
       m.put(names[i], raw[i]);
     }
-    this.values = Collections.unmodifiableMap(m);
+    return Collections.unmodifiableMap(m);
   }
 
-  /** The value of statistic {@code name}; {@link IllegalArgumentException} if this mode has no such statistic. */
-  public double get(String name) {
+  /** {@code values.get(name)}, failing with the known names when there is no such statistic. */
+  static double lookup(Map<String, Double> values, String name) {
     Double v = values.get(name);
     if (v == null) {
       throw new IllegalArgumentException("no statistic named '" + name + "'; known: " + values.keySet());
     }
     return v;
+  }
+
+  /** The value of statistic {@code name}; {@link IllegalArgumentException} if this mode has no such statistic. */
+  public double get(String name) {
+    return lookup(values, name);
   }
 
   /** {@link #get(String)} as a long (for counters). */
