@@ -118,6 +118,7 @@ public final class AvPacer<V> implements AutoCloseable {
   private final AvPacerBinding binding;
   private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
   private final Object[] frames;
+  private final long[] tokens;
   private final Object space = new Object();
   private final LongBuffer events;
   private final int maxEvents;
@@ -152,7 +153,9 @@ public final class AvPacer<V> implements AutoCloseable {
     this.handle = new NativeHandle<>("AvPacer", binding);
     this.queueCapacity = binding.queueCapacity();
     this.repeats = b.repeatAfterMs > 0;
-    this.frames = new Object[2 * queueCapacity + 4];
+    // Tokens outstanding at most: the queue, the native event ring (3 x queue + 16) and the last frame.
+    this.frames = new Object[4 * queueCapacity + 20];
+    this.tokens = new long[frames.length];
     this.maxEvents = 3 * queueCapacity + 16;
     this.events = ByteBuffer.allocateDirect(4 * maxEvents * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
     int frameValues = audio.frameSamples() * audio.channels();
@@ -210,10 +213,14 @@ public final class AvPacer<V> implements AutoCloseable {
           synchronized (frames) {
             long token = nextToken;
             int slot = (int) (token % frames.length);
+            // Stored before the native queue can release it: the driver may step at once.
+            frames[slot] = frame;
+            tokens[slot] = token;
             r = binding.tryPushVideo(token, pts, timeline);
             if (r == 0) {
-              frames[slot] = frame;
               nextToken++;
+            } else {
+              frames[slot] = null;
             }
           }
         }
@@ -314,15 +321,20 @@ public final class AvPacer<V> implements AutoCloseable {
       }
       for (int i = 0; i < n; i++) {
         int kind = (int) events.get(4 * i);
-        int slot = (int) (events.get(4 * i + 1) % frames.length);
-        @SuppressWarnings("unchecked")
-        V frame = (V) frames[slot];
+        long token = events.get(4 * i + 1);
+        int slot = (int) (token % frames.length);
+        V frame;
+        synchronized (frames) {
+          @SuppressWarnings("unchecked")
+          V f = tokens[slot] == token ? (V) frames[slot] : null;
+          frame = f;
+          boolean keep = kind == REPEAT || (kind == PUSH && repeats);
+          if (!keep) {
+            frames[slot] = null;
+          }
+        }
         if (frame == null) {
           continue;
-        }
-        boolean keep = kind == REPEAT || (kind == PUSH && repeats);
-        if (!keep) {
-          frames[slot] = null;
         }
         try {
           if (kind == PUSH) {
