@@ -2,16 +2,21 @@ package io.livekit.agents.room;
 
 import io.livekit.agents.AgentException;
 
+import java.nio.ShortBuffer;
 import java.time.Duration;
 
 /**
- * Where a local audio track gets its PCM. Writes of any size go into a bounded playout queue; a pacer thread
+ * Where a local audio track gets its PCM. Writes of any size go into a bounded playout queue (the native media core's
+ * playout buffer; a Java ring when the natives are not available on this machine); a pacer thread
  * ({@code lk-audio-pacer-<track>}) sends exactly 10 ms to WebRTC every 10 ms against an absolute clock, and sends
  * silence when the queue is empty. A writer faster than real time is held back ({@link #write} blocks) while the
  * queue is full; nothing is dropped silently.
  *
- * <p>{@link #write} may be called from one thread at a time (concurrent writers are serialised in arrival order);
- * the other methods from any thread.
+ * <p>An utterance (a segment) starts with a write and ends with {@link #waitForPlayout} or {@link #clear()}: silence
+ * sent in between because the writer was too slow counts as {@linkplain #underrunSamples() underrun}.
+ *
+ * <p>{@link #write} may be called from any thread (concurrent writers are serialised in arrival order); the other
+ * methods too.
  */
 public interface AudioSource {
   int sampleRate();
@@ -29,6 +34,16 @@ public interface AudioSource {
    */
   int write(short[] pcm, int offset, int length) throws InterruptedException;
 
+  /**
+   * Queues the interleaved samples from {@code pcm.position()} to its limit, blocking while the queue is full, and
+   * advances the position over what was accepted. A direct buffer in native byte order goes to the native playout
+   * buffer without a copy; any other buffer is copied.
+   *
+   * @return the samples accepted ({@code remaining()}, or less if {@link #clear()} ran meanwhile)
+   * @throws AgentException as {@link #write(short[], int, int)}
+   */
+  int write(ShortBuffer pcm) throws InterruptedException;
+
   /** Writes a whole frame, which must have this source's sample rate and channel count. */
   default int write(AudioFrame frame) throws InterruptedException {
     if (frame.sampleRate() != sampleRate() || frame.channels() != channels()) {
@@ -38,11 +53,17 @@ public interface AudioSource {
     return write(frame.data(), 0, frame.data().length);
   }
 
-  /** Drops everything queued (barge-in); blocked writers return early; pending playout waits return false. */
+  /**
+   * Drops everything queued (barge-in): the next 10 ms frame sent is silence (after a few ms of fade-out); blocked
+   * writers return early; pending playout waits return false. What WebRTC has already encoded (at most one 20 ms
+   * packet) and what is on the network cannot be recalled. For a source pacing a video track, the queued video
+   * frames are dropped too.
+   */
   void clear();
 
   /**
-   * Waits until everything written so far has been handed to WebRTC.
+   * Ends the current utterance and waits until everything written so far has been handed to WebRTC (exact: from the
+   * queue's emission position, not estimated from the clock).
    *
    * @return true when it all played out, false if {@link #clear()} discarded part of it or the wait timed out
    */

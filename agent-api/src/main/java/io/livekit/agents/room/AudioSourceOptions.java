@@ -6,7 +6,7 @@ package io.livekit.agents.room;
  * @param sampleRate 8000, 16000, 24000, 32000, 44100 or 48000
  * @param channels 1 or 2
  * @param queueMillis how much audio the playout queue holds before {@link AudioSource#write} blocks; a multiple of
- *     10 between 10 and 10 000 (voice agents: 200; file playback: more)
+ *     10 between 20 and 10 000 (voice agents: 200; file playback: more)
  */
 public record AudioSourceOptions(int sampleRate, int channels, int queueMillis) {
   public AudioSourceOptions {
@@ -18,8 +18,8 @@ public record AudioSourceOptions(int sampleRate, int channels, int queueMillis) 
     if (channels != 1 && channels != 2) {
       throw new IllegalArgumentException("channels must be 1 or 2, not " + channels);
     }
-    if (queueMillis < 10 || queueMillis > 10_000 || queueMillis % 10 != 0) {
-      throw new IllegalArgumentException("queueMillis must be a multiple of 10 in 10..10000, not " + queueMillis);
+    if (queueMillis < 20 || queueMillis > 10_000 || queueMillis % 10 != 0) {
+      throw new IllegalArgumentException("queueMillis must be a multiple of 10 in 20..10000, not " + queueMillis);
     }
   }
 

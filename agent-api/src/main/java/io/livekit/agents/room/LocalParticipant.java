@@ -36,6 +36,22 @@ public interface LocalParticipant extends Participant {
   LocalVideoTrack createVideoTrack(String name, VideoSourceOptions options);
 
   /**
+   * Creates a local video track paced by an audio track's clock, for lip sync (an avatar): the audio source's playout
+   * drives both. A frame captured with timestamp {@code t} µs belongs to the audio written {@code t} µs into
+   * {@code clock}'s source (counting from its first sample written, clears included), and goes out when that audio is
+   * sent; when the audio runs dry the video waits with it, and {@link AudioSource#clear()} drops the queued frames too.
+   * So the producer writes audio and frames on one timeline (silence included while idle); there is one clock, so
+   * nothing drifts. A frame captured after its audio went out is dropped rather than sent out of sync, except that the
+   * picture never freezes for more than two frame intervals. Publish both with the same
+   * {@link TrackPublishOptions#stream()} so receivers sync them.
+   *
+   * @param clock an audio track created by this participant, not closed
+   * @throws AgentException as {@link #createVideoTrack(String, VideoSourceOptions)}; {@code INVALID_ARGUMENT} if
+   *     {@code clock} is not this participant's open audio track or already paces another video track
+   */
+  LocalVideoTrack createVideoTrack(String name, VideoSourceOptions options, LocalAudioTrack clock);
+
+  /**
    * Publishes a track: asks the server (AddTrack), waits for its TrackPublished answer, adds the track to the
    * publisher peer connection and renegotiates. Blocks until the server has acknowledged the publication, at most
    * {@code timeout}.

@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
  * Where a local video track gets its frames. Each captured frame is converted into an I420 buffer WebRTC owns, put
  * into a bounded queue and pushed to WebRTC by a pacer thread ({@code lk-video-pacer-<track>}) at its presentation
  * time: {@code timestampMicros} after the first frame's. A producer that runs ahead blocks while the queue is full;
- * frames later than one frame interval are pushed at once, never dropped.
+ * frames later than one frame interval are pushed at once, never dropped. A source paced by an audio clock
+ * ({@link LocalParticipant#createVideoTrack(String, VideoSourceOptions, LocalAudioTrack)}) times its frames by the
+ * audio instead, as described there.
  *
  * <p>{@link #capture} may be called from one thread at a time.
  */
@@ -31,7 +33,10 @@ public interface VideoSource {
    */
   void capture(ByteBuffer data, PixelFormat format, int stride, long timestampMicros) throws InterruptedException;
 
-  /** Drops the queued frames. */
+  /**
+   * Drops the queued frames. For a source paced by an audio clock this is the audio source's
+   * {@link AudioSource#clear()}: the pacer flushes audio and video together.
+   */
   void clear();
 
   /** Frames pushed to WebRTC so far. */

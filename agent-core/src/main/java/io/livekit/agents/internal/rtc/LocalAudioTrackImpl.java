@@ -18,6 +18,10 @@ final class LocalAudioTrackImpl extends LocalTrackImpl implements LocalAudioTrac
     return source;
   }
 
+  AudioSourceImpl sourceImpl() {
+    return source;
+  }
+
   @Override
   void stopSource() {
     source.close();

@@ -36,7 +36,13 @@ final class LocalParticipantImpl extends ParticipantImpl implements LocalPartici
 
   @Override
   public LocalVideoTrack createVideoTrack(String name, VideoSourceOptions options) {
-    return room.createVideoTrack(name, options);
+    return room.createVideoTrack(name, options, null);
+  }
+
+  @Override
+  public LocalVideoTrack createVideoTrack(String name, VideoSourceOptions options, LocalAudioTrack clock) {
+    java.util.Objects.requireNonNull(clock, "clock");
+    return room.createVideoTrack(name, options, clock);
   }
 
   @Override

@@ -1,34 +1,58 @@
 package io.livekit.agents.internal.rtc;
 
+import java.nio.ShortBuffer;
+
 /**
- * The outgoing PCM queue behind an {@link io.livekit.agents.room.AudioSource}: writes of any size with
- * back-pressure, exact 10 ms reads for the pacer, clear (barge-in) and exact playout positions. The design is the
- * one of docs/media-core.md §4.4; {@link RingPlayoutQueue} implements it in Java, and the native core's playout
- * buffer is meant to take its place behind this interface.
+ * The outgoing PCM queue behind an {@link io.livekit.agents.room.AudioSource}, with its 10 ms schedule: writes of any
+ * size with back-pressure, exactly one 10 ms frame per deadline for the pacer, clear (barge-in) and exact playout
+ * waits (docs/media-core.md §4.4). {@link NativePlayoutQueue} is the native core's playout buffer (and A/V pacer);
+ * {@link RingPlayoutQueue} the Java fallback for machines without the natives.
+ *
+ * <p>Threads: {@link #write}, {@link #clear()}, {@link #awaitPlayout}, the getters and {@link #close()} from any
+ * thread; {@link #nextWakeNanos()} and {@link #step} from the one pacer thread.
  */
 interface PlayoutQueue extends AutoCloseable {
-  /**
-   * Queues interleaved samples, blocking while full. Returns the samples accepted ({@code length}, or fewer if
-   * {@link #clear()} or {@link #close()} ran meanwhile).
-   */
-  int write(short[] pcm, int offset, int length) throws InterruptedException;
+
+  /** Where emitted frames go; called on the pacer thread, must not block. */
+  interface AudioOut {
+    /** One 10 ms frame, interleaved, from its position to its limit; the buffer is reused afterwards. */
+    void onAudioFrame(ShortBuffer frame);
+  }
 
   /**
-   * Fills {@code out} (exactly one 10 ms frame, interleaved) with queued audio padded with silence.
+   * Queues interleaved samples from {@code pcm}'s position (a direct buffer in native order for the native queue),
+   * blocking while full; advances the position over what was accepted.
    *
-   * @return the samples taken from the queue (0 means all silence)
+   * @return false if {@link #clear()} or {@link #close()} ran meanwhile (the rest is not taken)
    */
-  int read(short[] out);
+  boolean write(ShortBuffer pcm) throws InterruptedException;
 
-  /** Drops everything queued; blocked writers return; waiters get false. */
+  /** Drops everything queued; blocked writers return; playout waits return false. */
   void clear();
 
-  /** Waits until everything written so far has been read. False on clear, close or timeout. */
-  boolean awaitDrained(long timeoutNanos) throws InterruptedException;
+  /** Ends the current segment and waits until everything written so far was emitted; false on clear, close, timeout. */
+  boolean awaitPlayout(long timeoutNanos) throws InterruptedException;
 
-  /** Samples (interleaved) queued now. */
-  int queuedSamples();
+  /** Samples per channel queued now. */
+  long queuedSamples();
 
+  /** Samples per channel of silence emitted while a segment was active. */
+  long underrunSamples();
+
+  /** Re-anchors of the schedule after a stall of more than 5 ticks. */
+  long clockSlips();
+
+  /** When {@link #step} has something to do next (monotonic nanos), or {@link Long#MIN_VALUE} for now. */
+  long nextWakeNanos();
+
+  /**
+   * Does what is due at {@code nowNanos}: emits the next 10 ms frame to {@code out} if its deadline came.
+   *
+   * @return whether a frame was emitted
+   */
+  boolean step(long nowNanos, AudioOut out);
+
+  /** Ends the queue: blocked writers and waiters return. */
   @Override
   void close();
 }

@@ -1075,13 +1075,23 @@ final class RoomImpl implements Room {
     return t;
   }
 
-  LocalVideoTrack createVideoTrack(String name, VideoSourceOptions opts) {
+  /** A local video track; paced by {@code audioClock}'s playout when it is given (A/V sync), else on its own. */
+  LocalVideoTrack createVideoTrack(String name, VideoSourceOptions opts, LocalAudioTrack audioClock) {
     checkOpen();
+    AudioSourceImpl clockSource = null;
+    if (audioClock != null) {
+      if (!(audioClock instanceof LocalAudioTrackImpl a) || !localTracks.contains(a) || a.isClosed()) {
+        throw new AgentException(AgentException.Code.INVALID_ARGUMENT,
+            "the audio clock must be an open audio track created by this room's local participant");
+      }
+      clockSource = a.sourceImpl();
+    }
     WebRtcRuntime rt = WebRtcRuntime.get();
     String cid = "TR_VJ" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     CustomVideoSource source = new CustomVideoSource(clock());
+    VideoSourceImpl videoSource = new VideoSourceImpl(source, opts, name, clockSource);
     VideoTrack track = rt.factory.createVideoTrack(cid, source);
-    LocalVideoTrackImpl t = new LocalVideoTrackImpl(track, cid, name, new VideoSourceImpl(source, opts, name));
+    LocalVideoTrackImpl t = new LocalVideoTrackImpl(track, cid, name, videoSource);
     localTracks.add(t);
     return t;
   }

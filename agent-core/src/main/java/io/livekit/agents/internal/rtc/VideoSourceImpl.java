@@ -5,22 +5,37 @@ import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.NativeI420Buffer;
 import dev.onvoid.webrtc.media.video.VideoBufferConverter;
 import dev.onvoid.webrtc.media.video.VideoFrame;
-import io.livekit.agents.room.PixelFormat;
 import io.livekit.agents.AgentException;
+import io.livekit.agents.media.MediaException;
+import io.livekit.agents.media.MediaNatives;
+import io.livekit.agents.media.VideoConverter;
+import io.livekit.agents.room.PixelFormat;
 import io.livekit.agents.room.VideoSource;
 import io.livekit.agents.room.VideoSourceOptions;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A {@link VideoSource}: each captured frame is converted into a {@link NativeI420Buffer} (webrtc-java's libyuv
- * for packed RGB formats, a plane copy for I420) and queued with its presentation time; a pacer thread pushes it
- * into {@link CustomVideoSource} when the time comes (timeline anchored at the first frame on the monotonic clock).
+ * A {@link VideoSource}: each captured frame is converted straight into the planes of a webrtc-java
+ * {@link NativeI420Buffer} (by the native core's libyuv converter; webrtc-java's converter when the natives are not
+ * available), then either
+ * <ul>
+ *   <li>paced by an audio clock: handed to the native A/V pacer of that audio source, whose pacer thread pushes it
+ *       into {@link CustomVideoSource} when the audio it belongs to is emitted; or</li>
+ *   <li>paced on its own: queued with its presentation time, and pushed by this source's thread
+ *       {@code lk-video-pacer-<track>} when the time comes (timeline anchored at the first frame).</li>
+ * </ul>
  */
 final class VideoSourceImpl implements VideoSource {
+  private static final Logger LOG = LoggerFactory.getLogger(VideoSourceImpl.class);
+  private static final AtomicBoolean NO_PACER_LOGGED = new AtomicBoolean();
+
   private record Pending(NativeI420Buffer buffer, long ptsMicros) {
   }
 
@@ -28,23 +43,52 @@ final class VideoSourceImpl implements VideoSource {
   private final int width;
   private final int height;
   private final int capacity;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final boolean nativeConversion = MediaNatives.isAvailable();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  // paced by an audio clock
+  private final AudioSourceImpl clockSource;
+  private final NativePlayoutQueue clock;
+  // paced on its own
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final Thread pacer;
   private volatile boolean closed;
   private volatile long pushed;
+  private ByteBuffer staging; // direct copy of heap (or strided, for the fallback) input; reused
   private long lastPts = Long.MIN_VALUE;
   private long anchorNanos;
   private long anchorPts;
   private boolean anchored;
 
-  VideoSourceImpl(CustomVideoSource source, VideoSourceOptions options, String name) {
+  /**
+   * @param clockSource the audio source whose playout paces this video, or null to pace on the frames' timestamps
+   * @throws AgentException {@code INVALID_ARGUMENT} if {@code clockSource} paces another video source already
+   */
+  VideoSourceImpl(CustomVideoSource source, VideoSourceOptions options, String name, AudioSourceImpl clockSource) {
     this.source = source;
     this.width = options.width();
     this.height = options.height();
     this.capacity = options.queueFrames();
-    this.pacer = NamedThreads.start("lk-video-pacer-" + name, this::run);
+    NativePlayoutQueue q = clockSource == null ? null : clockSource.nativeQueue();
+    if (clockSource != null && q == null && NO_PACER_LOGGED.compareAndSet(false, true)) {
+      LOG.warn("the native media core is not available ({}); video track '{}' is paced on its own timestamps, not "
+          + "by its audio", MediaNatives.unavailabilityCause(), name);
+    }
+    if (q != null) {
+      try {
+        q.attachVideo(capacity, this::pushPaced);
+      } catch (IllegalStateException e) {
+        throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "the audio track chosen as clock for video "
+            + "track '" + name + "' paces another video track already; create one video track per audio clock", e);
+      }
+      this.clockSource = clockSource;
+      this.clock = q;
+      this.pacer = null;
+    } else {
+      this.clockSource = null;
+      this.clock = null;
+      this.pacer = NamedThreads.start("lk-video-pacer-" + name, this::run);
+    }
   }
 
   @Override
@@ -60,9 +104,7 @@ final class VideoSourceImpl implements VideoSource {
   @Override
   public void capture(ByteBuffer data, PixelFormat format, int stride, long timestampMicros)
       throws InterruptedException {
-    if (closed) {
-      throw new AgentException(AgentException.Code.DISCONNECTED, "the video track was closed; create a new one");
-    }
+    checkOpen();
     int chromaH = (height + 1) / 2;
     long needed = format == PixelFormat.I420
         ? (long) stride * height + 2L * (stride / 2) * chromaH
@@ -73,37 +115,33 @@ final class VideoSourceImpl implements VideoSource {
           + " frame with stride " + stride + " needs a stride of at least " + minStride + " and " + needed
           + " bytes, got " + data.remaining());
     }
-    NativeI420Buffer buffer = NativeI420Buffer.allocate(width, height);
-    try {
-      if (format == PixelFormat.I420) {
-        copyPlane(data, data.position(), stride, buffer.getDataY(), buffer.getStrideY(), width, height);
-        int u = data.position() + stride * height;
-        int v = u + (stride / 2) * chromaH;
-        copyPlane(data, u, stride / 2, buffer.getDataU(), buffer.getStrideU(), (width + 1) / 2, chromaH);
-        copyPlane(data, v, stride / 2, buffer.getDataV(), buffer.getStrideV(), (width + 1) / 2, chromaH);
-      } else {
-        ByteBuffer src = data.slice(data.position(), (int) needed);
-        if (stride != width * 4) {
-          ByteBuffer packed = ByteBuffer.allocateDirect(width * 4 * height);
-          copyPlane(data, data.position(), stride, packed, width * 4, width * 4, height);
-          src = packed;
-        }
-        VideoBufferConverter.convertToI420(src, buffer, fourCc(format));
-      }
-    } catch (RuntimeException e) {
-      buffer.release();
-      throw e;
-    } catch (Exception e) {
-      buffer.release();
-      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "converting a " + format + " frame failed: " + e, e);
-    }
     lock.lockInterruptibly();
     try {
       if (timestampMicros < lastPts) {
-        buffer.release();
         throw new AgentException(AgentException.Code.INVALID_ARGUMENT,
             "timestamp " + timestampMicros + " us goes backwards (last " + lastPts + " us)");
       }
+      lastPts = timestampMicros;
+    } finally {
+      lock.unlock();
+    }
+    NativeI420Buffer buffer = NativeI420Buffer.allocate(width, height);
+    try {
+      convert(data, format, stride, (int) needed, buffer);
+    } catch (RuntimeException | Error e) {
+      buffer.release();
+      throw e;
+    }
+    if (clock != null) {
+      long pts = Math.floorDiv(timestampMicros * clock.sampleRate(), 1_000_000L);
+      if (!clock.pushVideo(buffer, pts) && (closed || clockSource.isClosed())) {
+        throw new AgentException(AgentException.Code.DISCONNECTED, closed ? "the video track was closed"
+            : "the audio track pacing this video track was closed");
+      }
+      return;
+    }
+    lock.lockInterruptibly();
+    try {
       while (queue.size() >= capacity && !closed) {
         changed.await();
       }
@@ -111,12 +149,73 @@ final class VideoSourceImpl implements VideoSource {
         buffer.release();
         throw new AgentException(AgentException.Code.DISCONNECTED, "the video track was closed");
       }
-      lastPts = timestampMicros;
       queue.add(new Pending(buffer, timestampMicros));
       changed.signalAll();
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Fills {@code buffer} from the caller's pixels; the caller's buffer and its position stay untouched. */
+  private void convert(ByteBuffer data, PixelFormat format, int stride, int needed, NativeI420Buffer buffer) {
+    int pos = data.position();
+    if (format == PixelFormat.I420) {
+      int chromaW = (width + 1) / 2;
+      int chromaH = (height + 1) / 2;
+      copyPlane(data, pos, stride, buffer.getDataY(), buffer.getStrideY(), width, height);
+      int u = pos + stride * height;
+      int v = u + (stride / 2) * chromaH;
+      copyPlane(data, u, stride / 2, buffer.getDataU(), buffer.getStrideU(), chromaW, chromaH);
+      copyPlane(data, v, stride / 2, buffer.getDataV(), buffer.getStrideV(), chromaW, chromaH);
+      return;
+    }
+    if (nativeConversion) {
+      ByteBuffer src = data;
+      if (!data.isDirect()) {
+        src = stage(needed);
+        src.put(0, data, pos, needed);
+      }
+      try {
+        VideoConverter.toI420(mediaFormat(format), src, stride, width, height, buffer.getDataY(), buffer.getStrideY(),
+            buffer.getDataU(), buffer.getStrideU(), buffer.getDataV(), buffer.getStrideV());
+      } catch (MediaException | IllegalArgumentException e) {
+        throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "converting a " + width + "x" + height + " "
+            + format + " frame failed: " + e.getMessage(), e);
+      }
+      return;
+    }
+    ByteBuffer src;
+    if (stride == width * 4 && data.isDirect()) {
+      src = data.slice(pos, needed);
+    } else {
+      src = stage(width * 4 * height);
+      copyPlane(data, pos, stride, src, width * 4, width * 4, height);
+    }
+    try {
+      VideoBufferConverter.convertToI420(src, buffer, fourCc(format));
+    } catch (Exception e) {
+      throw new AgentException(AgentException.Code.INVALID_ARGUMENT, "converting a " + format + " frame failed: " + e,
+          e);
+    }
+  }
+
+  /** The reused direct staging buffer, at position 0 with room for {@code bytes}. */
+  private ByteBuffer stage(int bytes) {
+    if (staging == null || staging.capacity() < bytes) {
+      staging = ByteBuffer.allocateDirect(bytes);
+    }
+    staging.clear();
+    return staging;
+  }
+
+  static io.livekit.agents.media.PixelFormat mediaFormat(PixelFormat f) {
+    return switch (f) {
+      case RGBA -> io.livekit.agents.media.PixelFormat.RGBA;
+      case BGRA -> io.livekit.agents.media.PixelFormat.BGRA;
+      case ARGB -> io.livekit.agents.media.PixelFormat.ARGB;
+      case ABGR -> io.livekit.agents.media.PixelFormat.ABGR;
+      case I420 -> throw new IllegalArgumentException("I420 is not a packed format");
+    };
   }
 
   /**
@@ -140,6 +239,28 @@ final class VideoSourceImpl implements VideoSource {
     }
   }
 
+  /** The audio pacer thread: a frame whose audio is being emitted now. Takes over the buffer's reference. */
+  private void pushPaced(NativeI420Buffer buffer) {
+    if (closed) {
+      buffer.release();
+      return;
+    }
+    push(buffer);
+  }
+
+  private void push(NativeI420Buffer buffer) {
+    VideoFrame frame = new VideoFrame(buffer, System.nanoTime());
+    try {
+      source.pushFrame(frame);
+      pushed++;
+    } catch (RuntimeException e) {
+      LOG.warn("pushing a video frame to WebRTC failed: {}", e.toString());
+    } finally {
+      frame.release();
+    }
+  }
+
+  /** The own pacer thread (not paced by audio). */
   private void run() {
     while (!closed) {
       Pending next;
@@ -177,18 +298,26 @@ final class VideoSourceImpl implements VideoSource {
       } finally {
         lock.unlock();
       }
-      VideoFrame frame = new VideoFrame(next.buffer, System.nanoTime());
-      try {
-        source.pushFrame(frame);
-        pushed++;
-      } finally {
-        frame.release();
-      }
+      push(next.buffer);
     }
   }
 
+  private void checkOpen() {
+    if (closed) {
+      throw new AgentException(AgentException.Code.DISCONNECTED, "the video track was closed; create a new one");
+    }
+  }
+
+  /** Drops the queued frames; for a source paced by audio, audio and video are flushed together. */
   @Override
   public void clear() {
+    clearQueue();
+    if (clock != null) {
+      clock.clear();
+    }
+  }
+
+  private void clearQueue() {
     lock.lock();
     try {
       queue.forEach(p -> p.buffer.release());
@@ -213,12 +342,14 @@ final class VideoSourceImpl implements VideoSource {
     } finally {
       lock.unlock();
     }
-    LockSupport.unpark(pacer);
-    try {
-      pacer.join(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (pacer != null) {
+      LockSupport.unpark(pacer);
+      try {
+        pacer.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
-    clear();
+    clearQueue();
   }
 }
