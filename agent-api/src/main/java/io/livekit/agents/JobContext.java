@@ -1,5 +1,9 @@
 package io.livekit.agents;
 
+import io.livekit.agents.room.RemoteParticipant;
+import io.livekit.agents.room.Room;
+import io.livekit.agents.room.RoomOptions;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +20,21 @@ import java.util.concurrent.CompletionStage;
  * {@link #awaitCancellation()} and interrupts the job's thread. The handler should then return promptly: a
  * handler still running {@link WorkerOptions#jobShutdownTimeout()} later is abandoned and its job reported as
  * failed.
+ *
+ * <h2>The room</h2>
+ * {@link #connectRoom()} joins the job's room at {@link #url()} with {@link #token()} (or the handler's
+ * {@link JobHandler#autoConnect() auto-connect} did it before {@link JobHandler#onJob} ran). The room belongs to the
+ * job:
+ * <ul>
+ *   <li>when it is left ({@link Room#disconnect()} by the handler, or the server deleted the room or removed the
+ *       agent) the job is cancelled and, once the handler returns, reported {@link JobStatus#SUCCESS};</li>
+ *   <li>when it is lost (reconnecting gave up, duplicate identity, server shutdown) the job is cancelled and reported
+ *       {@link JobStatus#FAILED} with {@link AgentException.Code#CONNECTION_FAILED} and the reason;</li>
+ *   <li>when the job ends for any reason (its handler returned or threw, it was cancelled, or it was abandoned after
+ *       {@link WorkerOptions#jobShutdownTimeout()}) the room is disconnected, after the shutdown callbacks ran.</li>
+ * </ul>
+ * The room's threads (its event thread, media pacers) carry the job's {@linkplain #loggingContext() logging
+ * context}.
  */
 public interface JobContext {
 
@@ -36,6 +55,40 @@ public interface JobContext {
 
     /** The identity this worker accepted the job as; the token is minted for it. */
     String participantIdentity();
+
+    /**
+     * Connects the job's room with the {@linkplain JobHandler#roomOptions() handler's room options}, or returns it if
+     * it is connected already. See {@link #connectRoom(RoomOptions)}.
+     */
+    Room connectRoom();
+
+    /**
+     * Joins the job's room at {@link #url()} as {@link #participantIdentity()} and returns it, connected. Idempotent:
+     * once the room is connected, later calls return the same room at once (and ignore {@code options}). Concurrent
+     * calls wait for the first one. Blocks up to {@link RoomOptions#connectTimeout()}; may be called from any thread
+     * (the room's threads get this job's logging context either way).
+     *
+     * @param options listeners, subscription and reconnect settings; the job adds its own listener to them
+     * @return the connected room
+     * @throws AgentException {@code CANCELLED} if the job was cancelled before or while connecting;
+     *                        {@code DISCONNECTED} if the job's room was connected before and has been left;
+     *                        otherwise as {@link Room#connect(String, String, RoomOptions)}: {@code CONNECTION_FAILED},
+     *                        {@code UNAUTHENTICATED}, {@code TIMEOUT}, {@code MEDIA_UNAVAILABLE}
+     */
+    Room connectRoom(RoomOptions options);
+
+    /** The job's room once {@link #connectRoom} succeeded (also after it disconnected); empty before. */
+    Optional<Room> room();
+
+    /**
+     * Waits until a participant with this identity is in the job's room (connecting the room first if needed) and
+     * returns it; at once when it is there already. Must not be called on the room's event thread.
+     *
+     * @throws AgentException {@code TIMEOUT} if it did not join in time, {@code DISCONNECTED} if the room ended
+     *                        first, {@code CANCELLED} if the job was cancelled first
+     * @throws InterruptedException if the thread is interrupted (also done on cancellation)
+     */
+    RemoteParticipant waitForParticipant(String identity, Duration timeout) throws InterruptedException;
 
     /** Whether the job was cancelled. */
     boolean isCancelled();

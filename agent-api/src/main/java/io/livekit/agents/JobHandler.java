@@ -1,5 +1,7 @@
 package io.livekit.agents;
 
+import io.livekit.agents.room.RoomOptions;
+
 import java.util.Optional;
 
 /**
@@ -24,6 +26,13 @@ import java.util.Optional;
  *       thread from a bounded pool), with the job's {@linkplain MdcKeys logging context} set. It may block.
  *       The job ends when it returns.</li>
  * </ul>
+ *
+ * <h2>The job's room</h2>
+ * The context connects the job's room with the assignment's token: explicitly with {@link JobContext#connectRoom()},
+ * or before {@link #onJob} runs when {@link #autoConnect()} says so (the typed flavours do; a plain handler does
+ * not, so a worker that only dispatches never loads WebRTC). Leaving the room ends the job ({@link JobStatus#SUCCESS}),
+ * losing it fails the job ({@link JobStatus#FAILED}, {@link AgentException.Code#CONNECTION_FAILED}), and the room is
+ * always disconnected when the job ends, after the shutdown callbacks ran.
  *
  * <h2>Failures</h2>
  * A handler that throws fails its job (reported to the server as {@link JobStatus#FAILED} with
@@ -55,6 +64,26 @@ public interface JobHandler {
      * @throws Exception to fail the job; the exception's {@link AgentException#errorText text} goes to the server
      */
     void onJob(JobContext ctx) throws Exception;
+
+    /**
+     * Whether the job's room is connected before {@link #onJob} runs. {@code false} (the default) for a plain
+     * handler: it connects when it wants with {@link JobContext#connectRoom()}, or never. The typed flavours
+     * ({@link RoomHandler}, {@link ParticipantHandler}, {@link PublisherHandler}) return {@code true}, so their room
+     * callbacks see every event from the join on. A connection failure fails the job without calling {@link #onJob}.
+     * Called on the job's thread.
+     */
+    default boolean autoConnect() {
+        return false;
+    }
+
+    /**
+     * The options the job's room is connected with by {@link #autoConnect() auto-connect} and by
+     * {@link JobContext#connectRoom()}: {@link RoomOptions#defaults()} unless overridden (e.g. to turn automatic
+     * subscription off, or to add listeners that must see the first events). Called on the job's thread.
+     */
+    default RoomOptions roomOptions() {
+        return RoomOptions.defaults();
+    }
 
     /**
      * The job type this handler is written for, if it fixes one. Empty (the default) means

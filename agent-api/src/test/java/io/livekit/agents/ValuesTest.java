@@ -1,9 +1,23 @@
 package io.livekit.agents;
 
+import io.livekit.agents.room.AudioSourceOptions;
+import io.livekit.agents.room.LocalAudioTrack;
+import io.livekit.agents.room.LocalParticipant;
+import io.livekit.agents.room.LocalTrack;
+import io.livekit.agents.room.LocalVideoTrack;
+import io.livekit.agents.room.RemoteParticipant;
+import io.livekit.agents.room.Room;
+import io.livekit.agents.room.TrackPublishOptions;
+import io.livekit.agents.room.VideoSourceOptions;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -66,42 +80,181 @@ class ValuesTest {
     }
 
     @Test
-    void typedHandlersFixTheirType() {
-        RoomHandler room = ctx -> { };
-        PublisherHandler pub = (ctx, p) -> { };
-        ParticipantHandler part = (ctx, p) -> { };
+    void typedHandlersFixTheirTypeAndConnectTheirRoom() {
+        RoomHandler room = (ctx, r) -> { };
+        PublisherHandler pub = (ctx, r, p, tracks) -> { };
+        ParticipantHandler part = (ctx, r, p) -> { };
         JobHandler plain = ctx -> { };
         assertThat(room.jobType()).contains(JobType.ROOM);
         assertThat(pub.jobType()).contains(JobType.PUBLISHER);
         assertThat(part.jobType()).contains(JobType.PARTICIPANT);
         assertThat(plain.jobType()).isEmpty();
         assertThat(plain.onJobRequest(null)).isEqualTo(JobDecision.accept());
+        assertThat(room.autoConnect()).isTrue();
+        assertThat(pub.autoConnect()).isTrue();
+        assertThat(part.autoConnect()).isTrue();
+        assertThat(plain.autoConnect()).isFalse();
+        assertThat(plain.roomOptions().autoSubscribe()).isTrue();
     }
 
     @Test
-    void typedHandlersReceiveTheParticipantOrFailTheJob() throws Exception {
+    void typedHandlersReceiveTheRoomAndTheParticipantOrFailTheJob() throws Exception {
         ParticipantInfo alice = ParticipantInfo.builder().identity("alice").build();
-        JobInfo withParticipant = JobInfo.builder().id("AJ_1").type(JobType.PUBLISHER)
+        JobInfo withParticipant = JobInfo.builder().id("AJ_1").type(JobType.PARTICIPANT)
                 .room(RoomInfo.of("", "r", "")).participant(alice).build();
         JobInfo without = withParticipant.toBuilder().participant(null).build();
-        ParticipantInfo[] seen = new ParticipantInfo[1];
-        PublisherHandler pub = (ctx, p) -> seen[0] = p;
-        pub.onJob(contextOf(withParticipant));
-        assertThat(seen[0]).isEqualTo(alice);
-        ParticipantHandler part = (ctx, p) -> seen[0] = null;
-        assertThatThrownBy(() -> part.onJob(contextOf(without))).isInstanceOf(AgentException.class)
+        Fakes f = new Fakes();
+        Object[] seen = new Object[2];
+        ParticipantHandler part = (ctx, r, p) -> {
+            seen[0] = r;
+            seen[1] = p;
+        };
+        part.onJob(f.context(withParticipant));
+        assertThat(seen[0]).isSameAs(f.room);
+        assertThat(((RemoteParticipant) seen[1]).identity()).isEqualTo("alice");
+        assertThat(f.calls).containsExactly("connectRoom", "waitForParticipant alice PT15S");
+
+        RoomHandler roomHandler = (ctx, r) -> seen[0] = r;
+        seen[0] = null;
+        roomHandler.onJob(f.context(without));
+        assertThat(seen[0]).isSameAs(f.room);
+
+        Fakes g = new Fakes();
+        ParticipantHandler never = (ctx, r, p) -> seen[0] = null;
+        assertThatThrownBy(() -> never.onJob(g.context(without))).isInstanceOf(AgentException.class)
                 .hasMessageContaining("AJ_1").hasMessageContaining("no participant")
                 .satisfies(e -> assertThat(((AgentException) e).code()).isEqualTo(AgentException.Code.PROTOCOL_ERROR));
+        assertThat(g.calls).isEmpty();   // failed before touching the room
     }
 
-    /** A context that only knows its job, for the handler flavours. */
-    private static JobContext contextOf(JobInfo job) {
-        return (JobContext) java.lang.reflect.Proxy.newProxyInstance(JobContext.class.getClassLoader(),
-                new Class<?>[]{JobContext.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("job")) {
+    @Test
+    void publisherHandlersGetThePreparedTracksPublishedAndPacedTogether() throws Exception {
+        ParticipantInfo bob = ParticipantInfo.builder().identity("bob").build();
+        JobInfo job = JobInfo.builder().id("AJ_2").type(JobType.PUBLISHER).room(RoomInfo.of("", "r", ""))
+                .participant(bob).build();
+        Fakes f = new Fakes();
+        PublishedTracks[] got = new PublishedTracks[1];
+        PublisherHandler avatar = new PublisherHandler() {
+            @Override
+            public void onConnected(JobContext ctx, Room room) {
+                f.calls.add("onConnected");
+            }
+
+            @Override
+            public Optional<AudioSourceOptions> prepareAudioTrack(JobContext ctx) {
+                f.calls.add("prepareAudioTrack");
+                return Optional.of(AudioSourceOptions.of(48_000, 2));
+            }
+
+            @Override
+            public Optional<VideoSourceOptions> prepareVideoTrack(JobContext ctx) {
+                f.calls.add("prepareVideoTrack");
+                return Optional.of(VideoSourceOptions.of(320, 240));
+            }
+
+            @Override
+            public void onPublisherJob(JobContext ctx, Room room, RemoteParticipant publisher, PublishedTracks tracks) {
+                f.calls.add("onPublisherJob " + publisher.identity());
+                got[0] = tracks;
+            }
+        };
+        avatar.onJob(f.context(job));
+        assertThat(f.calls).containsExactly("connectRoom", "waitForParticipant bob PT15S", "onConnected",
+                "prepareAudioTrack", "prepareVideoTrack",
+                "createAudioTrack agent-audio 48000/2",
+                "publishTrack agent-audio MICROPHONE stereo=true stream=agent-AJ_2",
+                "createVideoTrack agent-video 320x240 clock=agent-audio",
+                "publishTrack agent-video CAMERA stereo=false stream=agent-AJ_2",
+                "onPublisherJob bob");
+        assertThat(got[0].audioTrack().map(LocalTrack.class::cast)).containsSame(f.tracks.get("agent-audio"));
+        assertThat(got[0].videoTrack().map(LocalTrack.class::cast)).containsSame(f.tracks.get("agent-video"));
+
+        Fakes g = new Fakes();
+        PublisherHandler listener = (ctx, r, p, tracks) -> got[0] = tracks;
+        listener.onJob(g.context(job));
+        assertThat(got[0].audioTrack()).isEmpty();
+        assertThat(got[0].videoSource()).isEmpty();
+        assertThat(g.calls).containsExactly("connectRoom", "waitForParticipant bob PT15S");
+    }
+
+    /** Stand-ins for a job context and its room that record what the handler flavours call. */
+    private static final class Fakes {
+        final List<String> calls = new ArrayList<>();
+        final Map<String, LocalTrack> tracks = new HashMap<>();
+        final LocalParticipant local = proxy(LocalParticipant.class, (m, args) -> {
+            switch (m) {
+                case "createAudioTrack": {
+                    AudioSourceOptions o = (AudioSourceOptions) args[1];
+                    calls.add("createAudioTrack " + args[0] + " " + o.sampleRate() + "/" + o.channels());
+                    return track(LocalAudioTrack.class, (String) args[0]);
+                }
+                case "createVideoTrack": {
+                    VideoSourceOptions o = (VideoSourceOptions) args[1];
+                    calls.add("createVideoTrack " + args[0] + " " + o.width() + "x" + o.height()
+                            + (args.length > 2 ? " clock=" + ((LocalTrack) args[2]).name() : ""));
+                    return track(LocalVideoTrack.class, (String) args[0]);
+                }
+                case "publishTrack": {
+                    TrackPublishOptions o = (TrackPublishOptions) args[1];
+                    calls.add("publishTrack " + ((LocalTrack) args[0]).name() + " " + o.source() + " stereo="
+                            + o.stereo() + " stream=" + o.stream());
+                    return null;
+                }
+                default:
+                    throw new UnsupportedOperationException(m);
+            }
+        });
+        final Room room = proxy(Room.class, (m, args) -> {
+            if (m.equals("localParticipant")) {
+                return local;
+            }
+            throw new UnsupportedOperationException(m);
+        });
+
+        <T extends LocalTrack> T track(Class<T> type, String name) {
+            T t = proxy(type, (m, args) -> {
+                if (m.equals("name")) {
+                    return name;
+                }
+                throw new UnsupportedOperationException(m);
+            });
+            tracks.put(name, t);
+            return t;
+        }
+
+        JobContext context(JobInfo job) {
+            return proxy(JobContext.class, (m, args) -> {
+                switch (m) {
+                    case "job":
                         return job;
+                    case "participantIdentity":
+                        return "agent-" + job.id();
+                    case "connectRoom":
+                        calls.add("connectRoom");
+                        return room;
+                    case "waitForParticipant":
+                        calls.add("waitForParticipant " + args[0] + " " + args[1]);
+                        return proxy(RemoteParticipant.class, (n, a) -> {
+                            if (n.equals("identity")) {
+                                return args[0];
+                            }
+                            throw new UnsupportedOperationException(n);
+                        });
+                    default:
+                        throw new UnsupportedOperationException(m);
+                }
+            });
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, BiFunction<String, Object[], Object> answer) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type},
+                (p, method, args) -> {
+                    if (method.getName().equals("toString")) {
+                        return type.getSimpleName();
                     }
-                    throw new UnsupportedOperationException(method.getName());
+                    return answer.apply(method.getName(), args == null ? new Object[0] : args);
                 });
     }
 

@@ -5,7 +5,7 @@ import io.livekit.agents.JobDecision;
 import io.livekit.agents.JobRequest;
 import io.livekit.agents.JobType;
 import io.livekit.agents.MdcKeys;
-import io.livekit.agents.RoomHandler;
+import io.livekit.agents.JobHandler;
 import io.livekit.agents.Worker;
 import io.livekit.agents.WorkerStatus;
 import io.livekit.agents.devserver.DevServer;
@@ -117,7 +117,7 @@ class WorkerDispatchTest extends WorkerTestBase {
     @Test
     void acceptWithIdentityNameMetadataAndAttributes(DevServer server) throws Exception {
         BlockingQueue<JobContext> started = new ArrayBlockingQueue<>(1);
-        worker = Worker.create(It.options(server).build(), new RoomHandler() {
+        worker = Worker.create(It.options(server).build(), new JobHandler() {
             @Override
             public JobDecision onJobRequest(JobRequest request) {
                 return JobDecision.acceptBuilder().identity("scribe-" + request.job().room().name())
@@ -208,7 +208,7 @@ class WorkerDispatchTest extends WorkerTestBase {
     @Test
     void typedHandlerRegistersItsJobType(DevServer server) throws Exception {
         worker = Worker.create(It.options(server).build(),
-                (io.livekit.agents.PublisherHandler) (ctx, publisher) -> { });
+                (io.livekit.agents.PublisherHandler) (ctx, room, publisher, tracks) -> { });
         assertThat(worker.jobType()).isEqualTo(JobType.PUBLISHER);
         worker.start();
         assertThat(worker.awaitReady(It.WAIT)).isTrue();

@@ -2,10 +2,10 @@ package io.livekit.agents.examples;
 
 import io.livekit.agents.JobContext;
 import io.livekit.agents.JobDecision;
+import io.livekit.agents.JobHandler;
 import io.livekit.agents.JobInfo;
 import io.livekit.agents.JobRequest;
 import io.livekit.agents.JobStatus;
-import io.livekit.agents.RoomHandler;
 import io.livekit.agents.ServerInfo;
 import io.livekit.agents.Worker;
 import io.livekit.agents.WorkerListener;
@@ -46,7 +46,7 @@ public final class LifecycleExample {
     }
 
     /** What the agent does: decide on offers, then run each accepted job. */
-    static final class Greeter implements RoomHandler {
+    static final class Greeter implements JobHandler {
         @Override
         public JobDecision onJobRequest(JobRequest request) {
             // take every job, joining its room as "greeter-<room>" with a display name

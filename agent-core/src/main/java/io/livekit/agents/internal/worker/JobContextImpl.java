@@ -1,8 +1,13 @@
 package io.livekit.agents.internal.worker;
 
 import io.livekit.agents.JobContext;
+import io.livekit.agents.JobHandler;
 import io.livekit.agents.JobInfo;
 import io.livekit.agents.ShutdownCallback;
+import io.livekit.agents.room.RemoteParticipant;
+import io.livekit.agents.room.Room;
+import io.livekit.agents.room.RoomConnector;
+import io.livekit.agents.room.RoomOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +36,11 @@ final class JobContextImpl implements JobContext {
         /** The job called {@link JobContext#shutdown}. */
         SHUTDOWN,
         /** The worker is stopping (stopNow, drain timeout, fatal failure). */
-        WORKER
+        WORKER,
+        /** The job's room was left (by the handler, or the server deleted it or removed the agent): SUCCESS. */
+        ROOM_LEFT,
+        /** The job's room was lost (reconnecting gave up, duplicate identity, server shutdown): FAILED. */
+        ROOM_LOST
     }
 
     private final JobInfo job;
@@ -43,6 +52,7 @@ final class JobContextImpl implements JobContext {
     private final BiConsumer<JobContextImpl, String> onCancel;
     private final CompletableFuture<String> cancelled = new CompletableFuture<>();
     private final List<ShutdownCallback> callbacks = new ArrayList<>();
+    private final JobRoom room;
 
     private volatile CancelCause cancelCause;
     // guarded by this
@@ -52,6 +62,16 @@ final class JobContextImpl implements JobContext {
 
     JobContextImpl(JobInfo job, String workerId, String url, String token, String identity, Map<String, String> mdc,
                    BiConsumer<JobContextImpl, String> onCancel) {
+        this(job, workerId, url, token, identity, mdc, onCancel, null, Room::connect);
+    }
+
+    /**
+     * @param handler   the job's handler: its room options and, for the typed flavours, its room callbacks (may be
+     *                  null: default options, no callbacks)
+     * @param connector how the room is joined ({@link Room#connect} in production)
+     */
+    JobContextImpl(JobInfo job, String workerId, String url, String token, String identity, Map<String, String> mdc,
+                   BiConsumer<JobContextImpl, String> onCancel, JobHandler handler, RoomConnector connector) {
         this.job = job;
         this.workerId = workerId;
         this.url = url;
@@ -59,6 +79,7 @@ final class JobContextImpl implements JobContext {
         this.identity = identity;
         this.mdc = Map.copyOf(mdc);
         this.onCancel = onCancel;
+        this.room = new JobRoom(this, handler, connector);
     }
 
     @Override
@@ -84,6 +105,31 @@ final class JobContextImpl implements JobContext {
     @Override
     public String participantIdentity() {
         return identity;
+    }
+
+    @Override
+    public Room connectRoom() {
+        return room.connect(room.defaultOptions());
+    }
+
+    @Override
+    public Room connectRoom(RoomOptions options) {
+        return room.connect(options);
+    }
+
+    @Override
+    public Optional<Room> room() {
+        return room.room();
+    }
+
+    @Override
+    public RemoteParticipant waitForParticipant(String identity, Duration timeout) throws InterruptedException {
+        return room.waitForParticipant(identity, timeout);
+    }
+
+    /** The job's room handling, for the runner and the worker. */
+    JobRoom jobRoom() {
+        return room;
     }
 
     @Override

@@ -17,12 +17,19 @@ import java.util.concurrent.CancellationException;
  * calls {@link JobHandler#onJob}, turns the way it ended into a {@link JobStatus} and an error text, runs the
  * shutdown callbacks, restores the thread, and reports the outcome.
  *
+ * <p>Before the handler, the job's room is connected when {@link JobHandler#autoConnect()} asks for it (a failure
+ * fails the job without calling the handler). After it, the shutdown callbacks run and then the room, if any, is
+ * left.
+ *
  * <p>How a job's end is reported:
  * <ul>
  *   <li>the handler returns → {@link JobStatus#SUCCESS};</li>
  *   <li>the handler throws → {@link JobStatus#FAILED} with {@link AgentException#errorText};</li>
  *   <li>the handler ends by an interrupt or cancellation exception after the job was cancelled → SUCCESS when
- *       the server or the job itself asked for the end, FAILED ({@code CANCELLED}) when the worker stopped it.</li>
+ *       the server or the job itself asked for the end, or the room was left; FAILED ({@code CANCELLED}) when the
+ *       worker stopped it;</li>
+ *   <li>the room was lost → FAILED ({@code CONNECTION_FAILED}, with the reason) however the handler ended, unless it
+ *       failed with an error of its own first.</li>
  * </ul>
  */
 final class JobRunner {
@@ -45,12 +52,15 @@ final class JobRunner {
         String error = "";
         String endReason = "completed";
         try {
+            if (handler.autoConnect()) {
+                ctx.connectRoom();
+            }
             handler.onJob(ctx);
             if (ctx.isCancelled()) {
                 endReason = ctx.cancelReason().orElse("cancelled");
             }
         } catch (Throwable t) {
-            if (ctx.isCancelled() && isCancellation(t)) {
+            if (ctx.isCancelled() && (isCancellation(t) || isRoomGone(ctx, t))) {
                 endReason = ctx.cancelReason().orElse("cancelled");
                 if (ctx.cancelCause() == JobContextImpl.CancelCause.WORKER) {
                     result = JobStatus.FAILED;
@@ -63,16 +73,31 @@ final class JobRunner {
                 log.error("job {} failed: {}", ctx.job().id(), t.toString(), t);
             }
         } finally {
+            ctx.jobRoom().beginEnd();
             ctx.detach();
             Thread.interrupted();
         }
+        if (result == JobStatus.SUCCESS && ctx.isCancelled()
+                && ctx.cancelCause() == JobContextImpl.CancelCause.ROOM_LOST) {
+            result = JobStatus.FAILED;
+            error = AgentException.errorText(new AgentException(AgentException.Code.CONNECTION_FAILED, endReason));
+            log.warn("job {} failed: {}", ctx.job().id(), endReason);
+        }
         try {
             ctx.runShutdownCallbacks(endReason);
+            ctx.jobRoom().close(false);
         } finally {
             Thread.interrupted();
             restoreMdc(previous);
         }
         outcome.ended(ctx, result, error);
+    }
+
+    /** Whether the handler failed only because its room had ended, which already ended the job. */
+    private static boolean isRoomGone(JobContextImpl ctx, Throwable t) {
+        JobContextImpl.CancelCause cause = ctx.cancelCause();
+        return (cause == JobContextImpl.CancelCause.ROOM_LEFT || cause == JobContextImpl.CancelCause.ROOM_LOST)
+                && t instanceof AgentException && ((AgentException) t).code() == AgentException.Code.DISCONNECTED;
     }
 
     /** Puts back a thread's logging context as {@link MDC#getCopyOfContextMap()} returned it. */

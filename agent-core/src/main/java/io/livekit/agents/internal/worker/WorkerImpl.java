@@ -16,6 +16,7 @@ import io.livekit.agents.WorkerListener;
 import io.livekit.agents.WorkerOptions;
 import io.livekit.agents.WorkerStatus;
 import io.livekit.agents.internal.auth.LiveKitTokens;
+import io.livekit.agents.room.Room;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -724,7 +725,7 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
         }
         String url = a.hasUrl() && !a.getUrl().isEmpty() ? a.getUrl() : options.url();
         JobContextImpl ctx = new JobContextImpl(job, workerId, url, a.getToken(), offer.identity, mdcFor(job),
-                this::onJobCancelled);
+                this::onJobCancelled, handler, Room::connect);
         jobs.put(id, ctx);
         c.send(Protos.jobStatus(id, JobStatus.RUNNING, ""));
         log.info("job {} running (room '{}', {})", id, job.room().name(), job.type());
@@ -752,6 +753,7 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
                 if (jobs.get(ctx.job().id()) == ctx) {
                     log.warn("job {} did not return within {} ms of its cancellation; abandoning its thread and "
                             + "reporting the job failed", ctx.job().id(), options.jobShutdownTimeout().toMillis());
+                    ctx.jobRoom().close(true);
                     finishJob(ctx, JobStatus.FAILED, AgentException.errorText(new AgentException(
                             AgentException.Code.CANCELLED, "the handler did not return within "
                             + options.jobShutdownTimeout().toMillis() + " ms of its cancellation (" + reason

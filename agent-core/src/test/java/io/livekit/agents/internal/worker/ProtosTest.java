@@ -128,9 +128,9 @@ class ProtosTest {
     void handlerAndOptionsMustAgreeOnTheJobType() {
         WorkerOptions publisher = WorkerOptions.builder().url("ws://h:1").apiKey("k").apiSecret("s")
                 .jobType(JobType.PUBLISHER).build();
-        assertThatThrownBy(() -> Worker.create(publisher, (RoomHandler) ctx -> { }))
+        assertThatThrownBy(() -> Worker.create(publisher, (RoomHandler) (ctx, room) -> { }))
                 .isInstanceOf(AgentException.class).hasMessageContaining("ROOM").hasMessageContaining("PUBLISHER");
-        Worker w = Worker.create(publisher, (PublisherHandler) (ctx, p) -> { });
+        Worker w = Worker.create(publisher, (PublisherHandler) (ctx, room, p, tracks) -> { });
         assertThat(w.jobType()).isEqualTo(JobType.PUBLISHER);
         assertThat(w).isInstanceOf(WorkerImpl.class);
         w.close();
