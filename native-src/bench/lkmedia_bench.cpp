@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "bench_inputs.h"
+#include "raw_libopus.h"
 #include "raw_libvpx.h"
 
 namespace {
@@ -112,17 +113,9 @@ int main(int argc, char** argv) {
 
   // ---- Opus ----
   int err = 0;
-  OpusEncoder* voiceEnc = opus_encoder_create(48000, 1, OPUS_APPLICATION_VOIP, &err);
-  if (err != OPUS_OK) die("opus_encoder_create");
   // The Java builder's defaults (media-core.md §2): the wrapper sets exactly these.
-  opus_encoder_ctl(voiceEnc, OPUS_SET_BITRATE(32000));
-  opus_encoder_ctl(voiceEnc, OPUS_SET_COMPLEXITY(9));
-  opus_encoder_ctl(voiceEnc, OPUS_SET_VBR(1));
-  opus_encoder_ctl(voiceEnc, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
-  opus_encoder_ctl(voiceEnc, OPUS_SET_INBAND_FEC(1));
-  opus_encoder_ctl(voiceEnc, OPUS_SET_PACKET_LOSS_PERC(5));
-  opus_encoder_ctl(voiceEnc, OPUS_SET_DTX(1));
-  opus_encoder_ctl(voiceEnc, OPUS_SET_MAX_BANDWIDTH(OPUS_BANDWIDTH_FULLBAND));
+  OpusEncoder* voiceEnc = lktest::rawOpusVoiceEncoder(32000);
+  if (voiceEnc == nullptr) die("opus_encoder_create");
   uint8_t packet[1500];
   size_t idx = 0;
   report(o, "opus_encode_voice_mono_32k", [&] {

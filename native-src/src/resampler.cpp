@@ -71,7 +71,8 @@ int run(SpeexResamplerState_* st, int channels, const T* in, int inputFrames, T*
 
 }  // namespace
 
-int Resampler::process(const int16_t* in, int inputFrames, int16_t* out, int outCapacityFrames) {
+template <typename T, typename Fn>
+int Resampler::convert(const T* in, int inputFrames, T* out, int outCapacityFrames, Fn speexProcess) {
   if (inputFrames < 0 || outCapacityFrames < 0 || (inputFrames > 0 && (in == nullptr || out == nullptr))) {
     return kBadArgument;
   }
@@ -81,20 +82,15 @@ int Resampler::process(const int16_t* in, int inputFrames, int16_t* out, int out
     std::copy_n(in, static_cast<int64_t>(inputFrames) * channels_, out);
     return inputFrames;
   }
-  return run(st_, channels_, in, inputFrames, out, outCapacityFrames, speex_resampler_process_interleaved_int);
+  return run(st_, channels_, in, inputFrames, out, outCapacityFrames, speexProcess);
+}
+
+int Resampler::process(const int16_t* in, int inputFrames, int16_t* out, int outCapacityFrames) {
+  return convert(in, inputFrames, out, outCapacityFrames, speex_resampler_process_interleaved_int);
 }
 
 int Resampler::processFloat(const float* in, int inputFrames, float* out, int outCapacityFrames) {
-  if (inputFrames < 0 || outCapacityFrames < 0 || (inputFrames > 0 && (in == nullptr || out == nullptr))) {
-    return kBadArgument;
-  }
-  if (inputFrames == 0) return 0;
-  if (outCapacityFrames < maxOutputFrames(inputFrames)) return kBufferTooSmall;
-  if (st_ == nullptr) {
-    std::copy_n(in, static_cast<int64_t>(inputFrames) * channels_, out);
-    return inputFrames;
-  }
-  return run(st_, channels_, in, inputFrames, out, outCapacityFrames, speex_resampler_process_interleaved_float);
+  return convert(in, inputFrames, out, outCapacityFrames, speex_resampler_process_interleaved_float);
 }
 
 }  // namespace lkmedia

@@ -8,6 +8,7 @@
 
 #include "lk_test.h"
 #include "lkmedia/opus_codec.h"
+#include "raw_libopus.h"
 #include "test_signals.h"
 
 using namespace lkmedia;
@@ -23,6 +24,7 @@ void applyVoiceDefaults(OpusAudioEncoder& enc, int bitrate) {
   LK_REQUIRE(enc.setInbandFec(1) == kOk);
   LK_REQUIRE(enc.setPacketLossPercent(5) == kOk);
   LK_REQUIRE(enc.setDtx(true) == kOk);
+  LK_REQUIRE(enc.setMaxBandwidth(kOpusFullband) == kOk);
 }
 
 struct Encoded {
@@ -64,16 +66,8 @@ LK_TEST(opus_encoder_bytes_identical_to_direct_libopus) {
   OpusAudioEncoder ours(rate, 1, kOpusVoip);
   applyVoiceDefaults(ours, 32000);
 
-  int err = 0;
-  ::OpusEncoder* raw = opus_encoder_create(rate, 1, OPUS_APPLICATION_VOIP, &err);
-  LK_REQUIRE(err == OPUS_OK);
-  opus_encoder_ctl(raw, OPUS_SET_BITRATE(32000));
-  opus_encoder_ctl(raw, OPUS_SET_COMPLEXITY(9));
-  opus_encoder_ctl(raw, OPUS_SET_VBR(1));
-  opus_encoder_ctl(raw, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
-  opus_encoder_ctl(raw, OPUS_SET_INBAND_FEC(1));
-  opus_encoder_ctl(raw, OPUS_SET_PACKET_LOSS_PERC(5));
-  opus_encoder_ctl(raw, OPUS_SET_DTX(1));
+  ::OpusEncoder* raw = lktest::rawOpusVoiceEncoder(32000);
+  LK_REQUIRE(raw != nullptr);
 
   uint8_t a[1500], b[1500];
   int frames = 0, mismatches = 0;

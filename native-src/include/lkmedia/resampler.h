@@ -41,6 +41,9 @@ class Resampler {
   int quality() const { return quality_; }
 
  private:
+  template <typename T, typename Fn>
+  int convert(const T* in, int inputFrames, T* out, int outCapacityFrames, Fn speexProcess);
+
   SpeexResamplerState_* st_ = nullptr;
   int channels_, inputRate_, outputRate_, quality_;
 };

@@ -59,23 +59,20 @@ public final class OpusDecoder implements AutoCloseable {
   public int decode(ByteBuffer packet, ShortBuffer pcm) {
     OpusAudioDecoderBinding dec = handle.get();
     Buffers.samples(pcm, "pcm");
-    int length = 0;
-    if (packet != null) {
-      Buffers.direct(packet, "packet");
-      length = packet.remaining();
-    }
+    int length = packetLength(packet);
     return Status.check(dec.decode(length == 0 ? null : packet, length, pcm, pcm.remaining() / channels), "Opus decode");
+  }
+
+  /** Bytes of a packet to decode; 0 (concealment) for {@code null} or an empty packet. */
+  private static int packetLength(ByteBuffer packet) {
+    return packet == null ? 0 : Buffers.direct(packet, "packet").remaining();
   }
 
   /** Same as {@link #decode(ByteBuffer, ShortBuffer)} with float output in [-1, 1]. */
   public int decode(ByteBuffer packet, FloatBuffer pcm) {
     OpusAudioDecoderBinding dec = handle.get();
     Buffers.samples(pcm, "pcm");
-    int length = 0;
-    if (packet != null) {
-      Buffers.direct(packet, "packet");
-      length = packet.remaining();
-    }
+    int length = packetLength(packet);
     return Status.check(dec.decodeFloat(length == 0 ? null : packet, length, pcm, pcm.remaining() / channels), "Opus decode");
   }
 
