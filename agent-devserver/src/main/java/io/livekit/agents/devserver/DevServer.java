@@ -8,6 +8,10 @@ import io.livekit.agents.devserver.internal.dispatch.Dispatcher;
 import io.livekit.agents.devserver.internal.http.HttpResponses;
 import io.livekit.agents.devserver.internal.http.HttpServer;
 import io.livekit.agents.devserver.internal.http.Router;
+import io.livekit.agents.devserver.internal.rtc.RtcMedia;
+import io.livekit.agents.devserver.internal.rtc.RtcRoom;
+import io.livekit.agents.devserver.internal.rtc.RtcRoute;
+import io.livekit.agents.devserver.internal.rtc.RtcSettings;
 import io.livekit.agents.devserver.internal.twirp.LiveKitServices;
 import io.livekit.agents.devserver.internal.twirp.TwirpRoute;
 import io.livekit.agents.internal.auth.LiveKitTokens;
@@ -17,6 +21,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 import livekit.LivekitAgentDispatch.CreateAgentDispatchRequest;
+import livekit.LivekitModels.DisconnectReason;
+import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitModels.Room;
 import livekit.LivekitModels.ServerInfo;
 import livekit.LivekitRoom.CreateRoomRequest;
@@ -30,6 +36,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -74,6 +84,7 @@ public final class DevServer implements AutoCloseable {
     private final int requestedPort;
     private final Map<String, String> keys;
     private final Dispatcher dispatcher;
+    private final RtcMedia media = new RtcMedia();
     private final HttpServer http;
     private int boundPort;
     private boolean running;
@@ -93,8 +104,10 @@ public final class DevServer implements AutoCloseable {
                 .setNodeId(Ids.next(Ids.NODE))
                 .setDebugInfo("agent-devserver (LiveKit Agents for the JVM), dispatch mode " + b.mode)
                 .build();
+        RtcSettings rtc = new RtcSettings(info, 5, 15, b.participantTimeout, b.maxMessageBytes);
         this.dispatcher = new Dispatcher(new DispatchSettings(b.mode, availability, Duration.ofSeconds(10),
-                b.registerTimeout, b.targetLoad, b.roomEmptyTimeout, b.roomDepartureTimeout, b.autoCreateRooms, info));
+                b.registerTimeout, b.targetLoad, b.roomEmptyTimeout, b.roomDepartureTimeout, b.autoCreateRooms, info),
+                media, rtc);
         b.listeners.forEach(dispatcher::addListener);
         RequestAuth auth = new RequestAuth(keys);
         Router router = new Router()
@@ -112,6 +125,8 @@ public final class DevServer implements AutoCloseable {
                 .prefix(TwirpRoute.PREFIX, new TwirpRoute(auth)
                         .add(LiveKitServices.roomService(dispatcher))
                         .add(LiveKitServices.agentDispatchService(dispatcher)));
+        RtcRoute rtcRoute = new RtcRoute(dispatcher, auth, media, rtc);
+        RtcRoute.PATHS.forEach(path -> router.exact(path, rtcRoute));
         this.http = new HttpServer(router, b.maxMessageBytes);
         keys.forEach((k, s) -> {
             if (LiveKitTokens.isWeakSecret(s)) {
@@ -172,6 +187,7 @@ public final class DevServer implements AutoCloseable {
         } catch (DevServerException e) {
             LOG.debug("closing worker connections: {}", e.getMessage());
         }
+        closeLiveRooms();
         http.stop();
         LOG.info("LiveKit dev server on port {} stopped", boundPort);
     }
@@ -190,7 +206,28 @@ public final class DevServer implements AutoCloseable {
         }
         stop();
         closed = true;
+        closeLiveRooms(); // rooms joined after the last stop
         dispatcher.shutdown();
+        media.close();
+    }
+
+    /** Closes every live room as a restarting server loses them (no Leave), and waits for their connections. */
+    private void closeLiveRooms() {
+        List<RtcRoom> live;
+        try {
+            live = dispatcher.call(dispatcher::detachLiveRooms);
+        } catch (DevServerException e) {
+            LOG.debug("detaching live rooms: {}", e.getMessage());
+            return;
+        }
+        List<CompletableFuture<Void>> closing = live.stream().map(r -> r.close(null)).toList();
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("live rooms did not close within 10 s: {}", e.toString());
+        }
     }
 
     /** Whether the server is listening. */
@@ -353,6 +390,62 @@ public final class DevServer implements AutoCloseable {
         return dispatcher.call(() -> dispatcher.listDispatches(room, ""));
     }
 
+    /** The participants of a room (none when it does not exist), as RoomService.ListParticipants. */
+    public List<ParticipantInfo> listParticipants(String room) {
+        Objects.requireNonNull(room, "room");
+        return dispatcher.call(() -> dispatcher.listParticipants(room));
+    }
+
+    /**
+     * Removes a participant from a room, as RoomService.RemoveParticipant: it gets Leave {@code PARTICIPANT_REMOVED}
+     * and its client disconnects.
+     *
+     * @throws DevServerException NOT_FOUND when the room or the participant does not exist
+     */
+    public void removeParticipant(String room, String identity) {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(identity, "identity");
+        await(dispatcher.call(() -> dispatcher.liveRoom(room))
+                .removeParticipant(identity, DisconnectReason.PARTICIPANT_REMOVED));
+    }
+
+    /**
+     * Sends a data packet to a room's participants, as RoomService.SendData, on the reliable channel.
+     *
+     * @param topic        the topic, or {@code null}
+     * @param destinations the identities to send to; none means everyone
+     * @throws DevServerException NOT_FOUND when nobody is in the room
+     */
+    public void sendData(String room, byte[] payload, String topic, List<String> destinations) {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(payload, "payload");
+        await(dispatcher.call(() -> dispatcher.liveRoom(room)).sendData(payload, true, topic,
+                destinations == null ? List.of() : List.copyOf(destinations), List.of(),
+                com.google.protobuf.ByteString.EMPTY));
+    }
+
+    /** Drops the signalling connections of a participant without a leave, as a network failure would (tests). */
+    int dropSignalConnection(String room, String identity) {
+        return await(dispatcher.call(() -> dispatcher.liveRoom(room)).dropSignal(identity));
+    }
+
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof DevServerException d) {
+                throw d;
+            }
+            throw new DevServerException(DevServerException.Code.INTERNAL, "dev server failure: " + e.getCause(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new DevServerException(DevServerException.Code.DEADLINE_EXCEEDED, "the room did not answer within 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DevServerException(DevServerException.Code.UNAVAILABLE, "interrupted while waiting for the room");
+        }
+    }
+
     /** The registered workers, in registration order. */
     public List<WorkerInfo> workers() {
         return dispatcher.call(dispatcher::workers);
@@ -420,6 +513,7 @@ public final class DevServer implements AutoCloseable {
         private Duration roomEmptyTimeout = Duration.ofSeconds(300);
         private Duration roomDepartureTimeout = Duration.ofSeconds(20);
         private boolean autoCreateRooms = true;
+        private Duration participantTimeout = Duration.ofSeconds(20);
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private final java.util.List<DevServerListener> listeners = new java.util.ArrayList<>();
 
@@ -508,6 +602,16 @@ public final class DevServer implements AutoCloseable {
         /** How long a room stays open after its last participant left (default 20 s). */
         public Builder roomDepartureTimeout(Duration timeout) {
             this.roomDepartureTimeout = positive(timeout, "roomDepartureTimeout");
+            return this;
+        }
+
+        /**
+         * How long a room participant whose signalling connection dropped without a leave stays in the room waiting
+         * to resume, and how long a joining participant has to connect its peer connection (default 20 s). When it
+         * passes, the participant is removed and the others see it leave.
+         */
+        public Builder participantTimeout(Duration timeout) {
+            this.participantTimeout = positive(timeout, "participantTimeout");
             return this;
         }
 

@@ -2,9 +2,11 @@ package io.livekit.agents.devserver;
 
 import livekit.LivekitAgent.AvailabilityResponse;
 import livekit.LivekitAgent.Job;
+import livekit.LivekitModels.DisconnectReason;
+import livekit.LivekitModels.ParticipantInfo;
 
 /**
- * Observes what the dev server does with workers and jobs, for tests and benchmarks. Every method has a no-op
+ * Observes what the dev server does with workers, jobs and room participants, for tests and benchmarks. Every method has a no-op
  * default.
  *
  * <p>Threading: all methods are called on the dev server's single dispatch thread, one call at a time, in the
@@ -75,5 +77,26 @@ public interface DevServerListener {
      * @param reason why, as the server logs it
      */
     default void onJobNotPlaced(Job job, String reason) {
+    }
+
+    /**
+     * A participant joined a room (its JoinResponse was sent). Participant and publisher jobs are launched from
+     * here as LiveKit's server launches them.
+     *
+     * @param room        the room name
+     * @param participant the participant as it joined
+     */
+    default void onParticipantJoined(String room, ParticipantInfo participant) {
+    }
+
+    /**
+     * A participant left a room, or was removed from it.
+     *
+     * @param room        the room name
+     * @param participant the participant as it was last
+     * @param reason      why: {@code CLIENT_INITIATED}, {@code DUPLICATE_IDENTITY}, {@code PARTICIPANT_REMOVED},
+     *                    {@code SIGNAL_CLOSE} (its connection dropped and it did not resume in time), ...
+     */
+    default void onParticipantLeft(String room, ParticipantInfo participant, DisconnectReason reason) {
     }
 }

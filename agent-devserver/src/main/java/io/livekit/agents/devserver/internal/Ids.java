@@ -20,6 +20,8 @@ public final class Ids {
     public static final String NODE = "ND_";
     /** Participant ids. */
     public static final String PARTICIPANT = "PA_";
+    /** Track ids. */
+    public static final String TRACK = "TR_";
 
     private static final String ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -5,6 +5,7 @@ import io.livekit.agents.devserver.internal.dispatch.Dispatcher;
 import io.livekit.agents.devserver.internal.dispatch.WorkerSession;
 import io.livekit.agents.devserver.internal.http.HttpResponses;
 import io.livekit.agents.devserver.internal.http.HttpRoute;
+import io.livekit.agents.devserver.internal.http.WebSockets;
 import io.livekit.agents.internal.auth.TokenException;
 import io.livekit.agents.internal.auth.VerifiedToken;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,8 +22,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -55,7 +54,7 @@ public final class AgentRoute implements HttpRoute {
 
     @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
-        String remote = describe(ctx.channel().remoteAddress());
+        String remote = WebSockets.describe(ctx.channel().remoteAddress());
         boolean upgrade = req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
         if (!upgrade) {
@@ -113,12 +112,5 @@ public final class AgentRoute implements HttpRoute {
         LOG.info("refused worker connection from {}: {}", remote, reason);
         HttpResponses.text(ctx, false, HttpResponseStatus.UNAUTHORIZED, reason);
         dispatcher.connectionRefused(remote, reason);
-    }
-
-    private static String describe(SocketAddress a) {
-        if (a instanceof InetSocketAddress i) {
-            return i.getHostString() + ":" + i.getPort();
-        }
-        return String.valueOf(a);
     }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.livekit.agents.devserver.internal.dispatch.Dispatcher;
 import io.livekit.agents.devserver.internal.dispatch.WorkerLink;
 import io.livekit.agents.devserver.internal.dispatch.WorkerSession;
+import io.livekit.agents.devserver.internal.http.WebSockets;
 import io.livekit.agents.devserver.internal.proto.ProtoJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -26,7 +27,6 @@ import livekit.LivekitAgent.WorkerMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -39,9 +39,6 @@ import java.util.concurrent.TimeUnit;
 final class AgentSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements WorkerLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentSocketHandler.class);
-
-    /** How long to wait for the peer's close frame after sending ours. */
-    private static final long CLOSE_GRACE_MILLIS = 2000;
 
     private final Dispatcher dispatcher;
     private final Duration pingInterval;
@@ -191,29 +188,11 @@ final class AgentSocketHandler extends SimpleChannelInboundHandler<WebSocketFram
             return;
         }
         closeSent = true;
-        // Send the close frame and wait for the peer's (or give up after a grace period). Closing the socket at
-        // once could reset the connection while the peer is still writing, and it would never see the reason.
-        ch.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason)));
-        ch.eventLoop().schedule(() -> {
-            ch.close();
-        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        WebSockets.closeGracefully(ch, code, reason);
     }
 
     @Override
     public String remoteAddress() {
         return remote;
-    }
-
-    /** A close frame's reason holds at most 123 bytes of UTF-8. */
-    static String truncate(String reason) {
-        byte[] b = reason.getBytes(StandardCharsets.UTF_8);
-        if (b.length <= 123) {
-            return reason;
-        }
-        int n = 120;
-        while (n > 0 && (b[n] & 0xC0) == 0x80) {
-            n--;
-        }
-        return new String(b, 0, n, StandardCharsets.UTF_8) + "...";
     }
 }

@@ -7,6 +7,11 @@ import io.livekit.agents.devserver.DispatchMode;
 import io.livekit.agents.devserver.WorkerInfo;
 import io.livekit.agents.devserver.internal.Ids;
 import io.livekit.agents.devserver.internal.proto.NewerFields;
+import io.livekit.agents.devserver.internal.rtc.JoinGrant;
+import io.livekit.agents.devserver.internal.rtc.RoomEvents;
+import io.livekit.agents.devserver.internal.rtc.RtcMedia;
+import io.livekit.agents.devserver.internal.rtc.RtcRoom;
+import io.livekit.agents.devserver.internal.rtc.RtcSettings;
 import livekit.LivekitAgent.AvailabilityRequest;
 import livekit.LivekitAgent.AvailabilityResponse;
 import livekit.LivekitAgent.Job;
@@ -28,6 +33,7 @@ import livekit.LivekitAgent.WorkerStatus;
 import livekit.LivekitAgentDispatch.AgentDispatch;
 import livekit.LivekitAgentDispatch.CreateAgentDispatchRequest;
 import livekit.LivekitAgentDispatch.RoomAgentDispatch;
+import livekit.LivekitModels.DisconnectReason;
 import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitModels.ParticipantPermission;
 import livekit.LivekitModels.Room;
@@ -77,6 +83,10 @@ public final class Dispatcher {
     private static final long CALL_TIMEOUT_SECONDS = 30;
     private static final int MAX_DEPLOYMENT_BYTES = 64;
     private static final int MAX_ROOM_NAME_BYTES = 256;
+    /** A room is not closed for being empty this soon after a join was admitted (the participant is connecting). */
+    private static final long ADMISSION_GRACE_MILLIS = 10_000;
+    /** How long an agent has to leave after its dispatch was deleted before it is removed (LiveKit: 3 s). */
+    private static final Duration AGENT_LEAVE_GRACE = Duration.ofSeconds(3);
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
@@ -95,9 +105,34 @@ public final class Dispatcher {
     /** Assigned jobs whose worker left before they ended (LiveKit forgets them; LENIENT can re-attach them). */
     private final Map<String, JobRecord> orphanedJobs = new LinkedHashMap<>();
 
-    /** @param settings the configuration */
-    public Dispatcher(DispatchSettings settings) {
+    private final RtcMedia media;
+    private final RtcSettings rtcSettings;
+    private final RoomEvents roomEvents = new RoomEvents() {
+        @Override
+        public void participantJoined(RtcRoom room, ParticipantInfo info) {
+            run(() -> onParticipantJoined(room, info));
+        }
+
+        @Override
+        public void participantChanged(RtcRoom room, ParticipantInfo info) {
+            run(() -> onParticipantChanged(room, info));
+        }
+
+        @Override
+        public void participantLeft(RtcRoom room, ParticipantInfo info, DisconnectReason reason, boolean replaced) {
+            run(() -> onParticipantLeft(room, info, reason, replaced));
+        }
+    };
+
+    /**
+     * @param settings    the configuration
+     * @param media       the WebRTC stack of the live rooms
+     * @param rtcSettings the room signalling configuration
+     */
+    public Dispatcher(DispatchSettings settings, RtcMedia media, RtcSettings rtcSettings) {
         this.settings = settings;
+        this.media = media;
+        this.rtcSettings = rtcSettings;
         this.exec = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "lk-devserver-dispatch");
             t.setDaemon(true);
@@ -871,7 +906,7 @@ public final class Dispatcher {
         if (r == null) {
             throw new DevServerException(DevServerException.Code.NOT_FOUND, "requested room does not exist: '" + name + "'");
         }
-        closeRoom(r, "room deleted");
+        closeRoom(r, "room deleted", DisconnectReason.ROOM_DELETED);
     }
 
     /** ListParticipants: the room's participants (none for a room that does not exist). */
@@ -885,8 +920,13 @@ public final class Dispatcher {
      * as {@code JS_FAILED "agent worker left the room"} and sends {@code JobTermination}. The dev server does this
      * for every running job of the room (simulated ones too), whether or not its agent joined.
      */
-    private void closeRoom(RoomRecord r, String why) {
+    private void closeRoom(RoomRecord r, String why, DisconnectReason reason) {
         LOG.info("closing room '{}' ({})", r.name(), why);
+        if (r.rtc != null) {
+            r.rtc.close(reason);
+            r.rtc = null;
+        }
+        r.participants.clear();
         for (DispatchRecord d : r.dispatches.values()) {
             d.endStatus = JobStatus.JS_FAILED;
             d.endError = AGENT_LEFT_ROOM;
@@ -903,7 +943,7 @@ public final class Dispatcher {
         long nowMillis = System.currentTimeMillis();
         for (RoomRecord r : new ArrayList<>(rooms.values())) {
             boolean occupied = r.participants.values().stream().anyMatch(p -> !isDependent(p));
-            if (occupied) {
+            if (occupied || nowMillis - r.lastAdmittedAtMillis < ADMISSION_GRACE_MILLIS) {
                 continue;
             }
             long elapsed;
@@ -920,9 +960,53 @@ public final class Dispatcher {
             }
             if (elapsed >= timeoutSeconds * 1000) {
                 rooms.remove(r.name());
-                closeRoom(r, reason + " of " + timeoutSeconds + " s");
+                closeRoom(r, reason + " of " + timeoutSeconds + " s", DisconnectReason.ROOM_CLOSED);
             }
         }
+    }
+
+    /** GetParticipant: the participant with this identity in the room. */
+    public ParticipantInfo participant(String room, String identity) {
+        RoomRecord r = rooms.get(room);
+        if (r != null) {
+            for (ParticipantInfo p : r.participants.values()) {
+                if (p.getIdentity().equals(identity)) {
+                    return p;
+                }
+            }
+        }
+        throw new DevServerException(DevServerException.Code.NOT_FOUND,
+                "participant '" + identity + "' is not in room '" + room + "'");
+    }
+
+    /** UpdateRoomMetadata: sets the metadata; the room's participants get a RoomUpdate. */
+    public Room updateRoomMetadata(String name, String metadata) {
+        RoomRecord r = rooms.get(name);
+        if (r == null) {
+            throw new DevServerException(DevServerException.Code.NOT_FOUND, "requested room does not exist: '" + name + "'");
+        }
+        r.room.setMetadata(metadata);
+        Room room = r.toProto();
+        if (r.rtc != null) {
+            r.rtc.roomUpdated(room);
+        }
+        return room;
+    }
+
+    /**
+     * The live part of a room, for the RoomService calls that act on participants.
+     *
+     * @throws DevServerException NOT_FOUND when the room does not exist or nobody joined it since the server started
+     */
+    public RtcRoom liveRoom(String name) {
+        RoomRecord r = rooms.get(name);
+        if (r == null) {
+            throw new DevServerException(DevServerException.Code.NOT_FOUND, "requested room does not exist: '" + name + "'");
+        }
+        if (r.rtc == null) {
+            throw new DevServerException(DevServerException.Code.NOT_FOUND, "no participant is in room '" + name + "'");
+        }
+        return r.rtc;
     }
 
     /** Agents and egress never keep a room open nor trigger participant jobs. */
@@ -930,6 +1014,158 @@ public final class Dispatcher {
     static boolean isDependent(ParticipantInfo p) {
         return p.getKind() == ParticipantInfo.Kind.AGENT || p.getKind() == ParticipantInfo.Kind.EGRESS
                 || p.getPermission().getAgent() || p.getPermission().getRecorder();
+    }
+
+    // =====================================================================================================
+    // Participants (the live rooms report them)
+    // =====================================================================================================
+
+    /**
+     * Whether a join may go ahead, and where.
+     *
+     * @param room      the live room to join ({@code null} for a resume the server must decline, or a validation)
+     * @param status    the HTTP status refusing the join (0 when admitted)
+     * @param error     why it was refused
+     */
+    public record Admission(RtcRoom room, int status, String error) {
+        /** Whether the join was refused. */
+        public boolean refused() {
+            return status != 0;
+        }
+    }
+
+    /**
+     * Admits a join (LiveKit's {@code StartSession}): creates the room when it does not exist (with the join
+     * token's {@code roomConfig}, which only applies when this join creates the room), checks its participant
+     * limit, and makes its live part.
+     *
+     * @param validateOnly answer as {@code /rtc/validate}: check, but create nothing
+     */
+    public Admission admitJoin(JoinGrant grant, boolean resume, boolean validateOnly) {
+        RoomRecord r = rooms.get(grant.room());
+        if (r == null) {
+            if (resume) {
+                return new Admission(null, 0, null);
+            }
+            if (!settings.autoCreateRooms()) {
+                return new Admission(null, 404, "requested room does not exist: '" + grant.room()
+                        + "' (room auto-creation is off; create it with RoomService.CreateRoom first)");
+            }
+            if (validateOnly) {
+                return new Admission(null, 0, null);
+            }
+            createRoom(grant.roomConfig() != null ? grant.roomConfig()
+                    : CreateRoomRequest.newBuilder().setName(grant.room()).build());
+            r = rooms.get(grant.room());
+        }
+        int max = r.room.getMaxParticipants();
+        if (!resume && max > 0) {
+            long present = r.participants.values().stream()
+                    .filter(p -> p.getKind() != ParticipantInfo.Kind.EGRESS && p.getKind() != ParticipantInfo.Kind.INGRESS
+                            && !p.getIdentity().equals(grant.identity()))
+                    .count();
+            if (present >= max) {
+                return new Admission(null, 403, "room '" + grant.room() + "' is full: it allows " + max
+                        + " participant(s)");
+            }
+        }
+        if (validateOnly || (resume && r.rtc == null)) {
+            return new Admission(null, 0, null);
+        }
+        if (r.rtc == null) {
+            r.rtc = new RtcRoom(r.toProto(), rtcSettings, media, roomEvents);
+        }
+        r.lastAdmittedAtMillis = System.currentTimeMillis();
+        return new Admission(r.rtc, 0, null);
+    }
+
+    /** The room record of a live room, or {@code null} when that live room is no longer the room's. */
+    private RoomRecord recordOf(RtcRoom live) {
+        RoomRecord r = rooms.get(live.name());
+        return r != null && r.rtc == live ? r : null;
+    }
+
+    private void onParticipantJoined(RtcRoom live, ParticipantInfo info) {
+        RoomRecord r = recordOf(live);
+        if (r == null) {
+            return;
+        }
+        r.participants.put(info.getSid(), info);
+        if (!isDependent(info)) {
+            if (r.firstJoinedAtMillis == 0) {
+                r.firstJoinedAtMillis = System.currentTimeMillis();
+            }
+            for (DispatchRecord d : List.copyOf(r.dispatches.values())) {
+                launch(r, d, JobType.JT_PARTICIPANT, info);
+            }
+        }
+        String room = r.name();
+        emit(l -> l.onParticipantJoined(room, info));
+    }
+
+    private void onParticipantChanged(RtcRoom live, ParticipantInfo info) {
+        RoomRecord r = recordOf(live);
+        if (r == null || !r.participants.containsKey(info.getSid())) {
+            return;
+        }
+        r.participants.put(info.getSid(), info);
+        if (info.getIsPublisher() && !isDependent(info) && r.published.add(info.getIdentity())) {
+            for (DispatchRecord d : List.copyOf(r.dispatches.values())) {
+                launch(r, d, JobType.JT_PUBLISHER, info);
+            }
+        }
+    }
+
+    private void onParticipantLeft(RtcRoom live, ParticipantInfo info, DisconnectReason reason, boolean replaced) {
+        RoomRecord r = recordOf(live);
+        if (r == null || r.participants.remove(info.getSid()) == null) {
+            return;
+        }
+        r.published.remove(info.getIdentity());
+        if (!isDependent(info)) {
+            r.lastLeftAtMillis = System.currentTimeMillis();
+        }
+        String room = r.name();
+        emit(l -> l.onParticipantLeft(room, info, reason));
+        if (replaced) {
+            return;
+        }
+        // LiveKit's TerminateJob(AGENT_LEFT_ROOM): the job whose agent this was ends as failed, unless it ended
+        for (JobRecord j : new ArrayList<>(runningJobs.values())) {
+            if (j.roomName().equals(room) && j.job.getState().getParticipantIdentity().equals(info.getIdentity())) {
+                LOG.info("the agent '{}' of job {} left room '{}' ({})", info.getIdentity(), j.id(), room, reason);
+                terminate(j, JobStatus.JS_FAILED, AGENT_LEFT_ROOM);
+            }
+        }
+    }
+
+    /** After DeleteDispatch: an agent still in the room 3 s later is removed, as LiveKit's server does. */
+    private void removeLingeringAgent(String room, String identity) {
+        RoomRecord r = rooms.get(room);
+        if (r == null || r.rtc == null
+                || r.participants.values().stream().noneMatch(p -> p.getIdentity().equals(identity))) {
+            return;
+        }
+        LOG.info("agent '{}' did not leave room '{}' within {} s of its dispatch being deleted; removing it",
+                identity, room, AGENT_LEAVE_GRACE.toSeconds());
+        r.rtc.removeParticipant(identity, DisconnectReason.PARTICIPANT_REMOVED);
+    }
+
+    /**
+     * Detaches every live room (the server is stopping): their participants are forgotten, as a restarted server
+     * forgets them, and the caller closes the returned rooms.
+     */
+    public List<RtcRoom> detachLiveRooms() {
+        List<RtcRoom> out = new ArrayList<>();
+        for (RoomRecord r : rooms.values()) {
+            if (r.rtc != null) {
+                out.add(r.rtc);
+                r.rtc = null;
+            }
+            r.participants.clear();
+            r.published.clear();
+        }
+        return out;
     }
 
     // =====================================================================================================
@@ -997,6 +1233,10 @@ public final class Dispatcher {
         LOG.info("dispatch deleted: {} (room '{}')", dispatchId, roomName);
         for (JobRecord j : new ArrayList<>(d.jobs)) {
             terminate(j, JobStatus.JS_SUCCESS, "");
+            String identity = j.job.getState().getParticipantIdentity();
+            if (!identity.isEmpty()) {
+                schedule(AGENT_LEAVE_GRACE, () -> removeLingeringAgent(roomName, identity));
+            }
         }
         return d.toProto();
     }

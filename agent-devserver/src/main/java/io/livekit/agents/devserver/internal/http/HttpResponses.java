@@ -26,9 +26,21 @@ public final class HttpResponses {
                 Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8), false);
     }
 
+    /** A plain-text response ending in a newline, readable from any web origin (CORS {@code *}). */
+    public static ChannelFuture textAnyOrigin(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
+                                              String body) {
+        return send(ctx, keepAlive, status, "text/plain; charset=utf-8",
+                Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8), false, true);
+    }
+
     /** A response with the given body and content type ({@code headOnly} sends the headers only). */
     public static ChannelFuture send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
                                      String contentType, ByteBuf body, boolean headOnly) {
+        return send(ctx, keepAlive, status, contentType, body, headOnly, false);
+    }
+
+    private static ChannelFuture send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
+                                      String contentType, ByteBuf body, boolean headOnly, boolean anyOrigin) {
         int length = body.readableBytes();
         FullHttpResponse res;
         if (headOnly) {
@@ -39,6 +51,9 @@ public final class HttpResponses {
         }
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+        if (anyOrigin) {
+            res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        }
         if (keepAlive) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         } else {

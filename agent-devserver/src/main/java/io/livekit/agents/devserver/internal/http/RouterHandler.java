@@ -30,7 +30,8 @@ final class RouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         String path;
         try {
-            path = new QueryStringDecoder(req.uri()).path();
+            // as LiveKit's RemoveDoubleSlashes: SDKs that append "rtc" to a URL ending in '/' ask for "//rtc"
+            path = new QueryStringDecoder(req.uri()).path().replaceAll("/{2,}", "/");
         } catch (IllegalArgumentException e) {
             HttpResponses.text(ctx, false, HttpResponseStatus.BAD_REQUEST, "malformed request URI: " + e.getMessage());
             return;

@@ -42,6 +42,11 @@ public final class TwirpException extends Exception {
         return new TwirpException("not_found", HttpResponseStatus.NOT_FOUND, msg);
     }
 
+    /** 412: the request is valid but the server is not configured to do it. */
+    public static TwirpException failedPrecondition(String msg) {
+        return new TwirpException("failed_precondition", HttpResponseStatus.PRECONDITION_FAILED, msg);
+    }
+
     /** 500. */
     public static TwirpException internal(String msg) {
         return new TwirpException("internal", HttpResponseStatus.INTERNAL_SERVER_ERROR, msg);
