@@ -4,49 +4,64 @@ import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrackSink;
 import io.livekit.agents.room.AudioFrame;
 import io.livekit.agents.room.AudioStream;
+import java.nio.ShortBuffer;
 import java.time.Duration;
 
 /**
- * Converted PCM frames of one remote audio track, fed by an {@link AudioTrackSink} on WebRTC's audio thread into a
- * {@link FrameQueue}. The sink never blocks: when full, the oldest frame is dropped and counted.
+ * Converted PCM of one remote audio track: an {@link AudioTrackSink} on WebRTC's audio thread remixes and resamples
+ * each block ({@link PcmConverter}) into a {@link PcmRing}, which the reader takes out in exact 10 ms frames. The
+ * sink never blocks: when full, the oldest frames are dropped and counted.
  */
 final class AudioStreamImpl implements AudioStream, AudioTrackSink {
   private final AudioTrack track;
   private final int sampleRate;
   private final int channels;
+  private final int frameSamples; // interleaved
   private final PcmConverter converter;
-  private final FrameQueue<AudioFrame> queue;
+  private final PcmRing ring;
   private final Runnable onClose;
 
   AudioStreamImpl(AudioTrack track, int sampleRate, int channels, int capacity, Runnable onClose) {
     this.track = track;
     this.sampleRate = sampleRate;
     this.channels = channels;
+    this.frameSamples = sampleRate / 100 * channels;
     this.converter = new PcmConverter(sampleRate, channels);
-    this.queue = new FrameQueue<>(capacity);
+    this.ring = new PcmRing(frameSamples, capacity);
     this.onClose = onClose;
   }
 
   /** Called by WebRTC's audio thread with 10 ms of PCM. Must not block. */
   @Override
   public void onData(byte[] data, int bitsPerSample, int rate, int ch, int frames) {
-    short[] pcm;
     synchronized (converter) {
-      pcm = converter.convert(data, bitsPerSample, rate, ch, frames);
-    }
-    if (pcm != null) {
-      queue.offer(new AudioFrame(pcm, sampleRate, channels, pcm.length / channels));
+      ShortBuffer pcm = converter.convert(data, bitsPerSample, rate, ch, frames);
+      if (pcm != null) {
+        ring.offer(pcm);
+      }
     }
   }
 
   @Override
   public AudioFrame read() throws InterruptedException {
-    return queue.read();
+    return next(-1);
   }
 
   @Override
   public AudioFrame poll(Duration timeout) throws InterruptedException {
-    return queue.poll(timeout);
+    return next(Math.max(0, timeout.toNanos()));
+  }
+
+  private AudioFrame next(long timeoutNanos) throws InterruptedException {
+    short[] data = new short[frameSamples];
+    int n = ring.read(data, timeoutNanos);
+    return n <= 0 ? null : new AudioFrame(data, sampleRate, channels, n / channels);
+  }
+
+  @Override
+  public int read(short[] into) throws InterruptedException {
+    int n = ring.read(into, -1);
+    return n < 0 ? -1 : n / channels;
   }
 
   @Override
@@ -61,17 +76,17 @@ final class AudioStreamImpl implements AudioStream, AudioTrackSink {
 
   @Override
   public long droppedFrames() {
-    return queue.dropped();
+    return ring.dropped();
   }
 
   @Override
   public boolean isEnded() {
-    return queue.isEndedAndEmpty();
+    return ring.isEndedAndEmpty();
   }
 
   /** Ends the stream (track gone); queued frames can still be read. */
   void end() {
-    if (!queue.end()) {
+    if (!ring.end()) {
       return;
     }
     try {
@@ -87,7 +102,7 @@ final class AudioStreamImpl implements AudioStream, AudioTrackSink {
   @Override
   public void close() {
     end();
-    queue.endAndDrain();
+    ring.endAndClear();
     onClose.run();
   }
 }
