@@ -84,7 +84,7 @@ public final class Dispatcher {
     private static final int MAX_DEPLOYMENT_BYTES = 64;
     private static final int MAX_ROOM_NAME_BYTES = 256;
     /** A room is not closed for being empty this soon after a join was admitted (the participant is connecting). */
-    private static final long ADMISSION_GRACE_MILLIS = 10_000;
+    private static final long ADMISSION_GRACE_MILLIS = 5_000;
     /** How long an agent has to leave after its dispatch was deleted before it is removed (LiveKit: 3 s). */
     private static final Duration AGENT_LEAVE_GRACE = Duration.ofSeconds(3);
 
