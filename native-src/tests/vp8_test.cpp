@@ -67,7 +67,7 @@ PresetResult runPreset(int w, int h, int kbps, int frames, int noise, int option
 }  // namespace
 
 LK_TEST(vp8_encoder_bytes_identical_to_raw_libvpx) {
-  const int w = 320, h = 240, fps = 30, kbps = 300, frames = 60;
+  const int w = 320, h = 240, fps = 30, kbps = 300, frames = kSanitized ? 20 : 60;
   Vp8Encoder ours(w, h, kbps, fps, kVp8CpuUsedAuto, 1, 0);
   LK_CHECK_EQ(ours.cpuUsed(), -4);  // below CIF on x86
   LK_CHECK_EQ(ours.threads(), 1);
@@ -100,14 +100,14 @@ LK_TEST(vp8_livekit_presets_rate_and_psnr) {
   const Case cases[] = {{640, 480, 500, 0, kVp8NoDenoising, 43.0}, {640, 480, 500, 4, 0, 38.0},
                         {1280, 720, 1700, 0, kVp8NoDenoising, 43.0}, {1280, 720, 1700, 4, 0, 38.0},
                         {640, 480, 500, 0, 0, 0.0}};
-  const int frames = kSanitized ? 60 : 300;
+  const int frames = kSanitized ? 30 : 300;
   for (const auto& c : cases) {
     if (kSanitized && (c.w > 640 || c.minPsnr == 0.0)) continue;
     const auto r = runPreset(c.w, c.h, c.kbps, frames, c.noise, c.options);
     LK_NOTE("%dx%d %d kb/s %s, denoiser %s: %.1f kb/s, Y-PSNR %.2f dB, %lld dropped", c.w, c.h, c.kbps,
             c.noise ? "noisy" : "clean", (c.options & kVp8NoDenoising) ? "off" : "on", r.kbps, r.psnr,
             static_cast<long long>(r.drops));
-    // The sanitizer build runs 60 frames through a generic-C, -O1 libvpx: it checks memory safety, and the
+    // The sanitizer build runs 30 frames through a generic-C, -O1 libvpx: it checks memory safety, and the
     // quality bars (which belong to the shipped build) only loosely.
     LK_CHECK_GE(r.psnr, kSanitized ? c.minPsnr - 3.0 : c.minPsnr);
     LK_CHECK_EQ(r.drops, 0);
