@@ -381,6 +381,9 @@ class JobRoomTest {
         r.emit(l -> l.onParticipantDisconnected(r, participant("alice")));
         RemoteParticipant bob = ctx.waitForParticipant("bob", Duration.ofSeconds(5));
         assertThat(bob.identity()).isEqualTo("bob");
+        while (!seen.contains("left alice") && System.nanoTime() < end) {
+            Thread.sleep(5);   // events are delivered on the room's event thread
+        }
         ctx.shutdown("done");
         assertThat(result(o)).isEqualTo("SUCCESS");
         assertThat(seen.subList(0, 2)).containsExactlyInAnyOrder("joined alice room=lobby thread=false", "job");
