@@ -31,8 +31,12 @@ import java.util.concurrent.CompletionStage;
  *   <li>when it is lost (reconnecting gave up, duplicate identity, server shutdown) the job is cancelled and reported
  *       {@link JobStatus#FAILED} with {@link AgentException.Code#CONNECTION_FAILED} and the reason;</li>
  *   <li>when the job ends for any reason (its handler returned or threw, it was cancelled, or it was abandoned after
- *       {@link WorkerOptions#jobShutdownTimeout()}) the room is disconnected, after the shutdown callbacks ran.</li>
+ *       {@link WorkerOptions#jobShutdownTimeout()}) the room is disconnected, after the shutdown callbacks ran and
+ *       once the job's final status has been sent.</li>
  * </ul>
+ * To end a job, return from the handler or call {@link #shutdown(String)} rather than leaving the room yourself:
+ * LiveKit's server records a job whose agent left the room before its status arrived as failed ("agent worker left
+ * the room"), whatever the worker reports afterwards.
  * The room's threads (its event thread, media pacers) carry the job's {@linkplain #loggingContext() logging
  * context}.
  */

@@ -185,19 +185,27 @@ final class AgentConnection {
                 "cannot connect to " + where + ": " + cause, cause);
     }
 
-    /** Sends a message; failures close the connection (the listener then hears of it). */
-    void send(LivekitAgent.WorkerMessage message) {
+    /**
+     * Sends a message; failures close the connection (the listener then hears of it).
+     *
+     * @return completes (never exceptionally) once the message was written to the socket, or failed to be
+     */
+    CompletableFuture<Void> send(LivekitAgent.WorkerMessage message) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
         if (!channel.isActive()) {
-            return;
+            written.complete(null);
+            return written;
         }
         ByteBuf buf = Unpooled.wrappedBuffer(message.toByteArray());
         channel.writeAndFlush(new BinaryWebSocketFrame(buf)).addListener(f -> {
+            written.complete(null);
             if (!f.isSuccess() && channel.isActive()) {
                 handler.fail(new AgentException(AgentException.Code.CONNECTION_FAILED,
                         "cannot send to the server: " + f.cause(), f.cause()));
                 channel.close();
             }
         });
+        return written;
     }
 
     /** Notes an answer to a ping (a WebSocket pong, or a {@code WorkerPong} message). */

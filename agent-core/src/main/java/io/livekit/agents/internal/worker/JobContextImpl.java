@@ -53,6 +53,8 @@ final class JobContextImpl implements JobContext {
     private final CompletableFuture<String> cancelled = new CompletableFuture<>();
     private final List<ShutdownCallback> callbacks = new ArrayList<>();
     private final JobRoom room;
+    /** Completed once the worker has written the job's final status (null: nobody reports it, as in unit tests). */
+    private volatile CompletableFuture<Void> statusReport;
 
     private volatile CancelCause cancelCause;
     // guarded by this
@@ -130,6 +132,24 @@ final class JobContextImpl implements JobContext {
     /** The job's room handling, for the runner and the worker. */
     JobRoom jobRoom() {
         return room;
+    }
+
+    /** The worker will report this job's final status; {@link #statusReport()} tells when it has. */
+    void expectStatusReport() {
+        statusReport = new CompletableFuture<>();
+    }
+
+    /** The worker has written the final status (or could not). */
+    void statusReported() {
+        CompletableFuture<Void> f = statusReport;
+        if (f != null) {
+            f.complete(null);
+        }
+    }
+
+    /** Completes when the final status was written; null when nobody reports it. */
+    CompletableFuture<Void> statusReport() {
+        return statusReport;
     }
 
     @Override

@@ -181,8 +181,10 @@ final class JobRoom {
         if (r == null || r.connectionState() == ConnectionState.DISCONNECTED) {
             return;
         }
-        log.info("leaving room '{}': job {} ended", r.name(), ctx.job().id());
+        Map<String, String> previous = MDC.getCopyOfContextMap();
+        MDC.setContextMap(ctx.loggingContext());
         try {
+            log.info("leaving room '{}': job {} ended", r.name(), ctx.job().id());
             if (async) {
                 r.disconnectAsync();
             } else {
@@ -190,6 +192,8 @@ final class JobRoom {
             }
         } catch (RuntimeException e) {
             log.warn("leaving room '{}' failed: {}", r.name(), e.toString());
+        } finally {
+            JobRunner.restoreMdc(previous);
         }
     }
 

@@ -11,6 +11,10 @@ import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one job's handler on the calling thread (the job's own thread): sets the job's logging context,
@@ -18,8 +22,9 @@ import java.util.concurrent.CancellationException;
  * shutdown callbacks, restores the thread, and reports the outcome.
  *
  * <p>Before the handler, the job's room is connected when {@link JobHandler#autoConnect()} asks for it (a failure
- * fails the job without calling the handler). After it, the shutdown callbacks run and then the room, if any, is
- * left.
+ * fails the job without calling the handler). After it, the shutdown callbacks run, the outcome is reported, and
+ * then the room, if any, is left: once the worker has written the final status, so that the server records the job's
+ * status, not the agent's departure.
  *
  * <p>How a job's end is reported:
  * <ul>
@@ -35,6 +40,8 @@ import java.util.concurrent.CancellationException;
 final class JobRunner {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    /** How long the room waits for the job's final status to be written before it is left anyway. */
+    static final long REPORT_WAIT_MILLIS = 2_000;
 
     /** Receives a job's outcome, on the job's thread, once the shutdown callbacks ran. */
     interface Outcome {
@@ -85,12 +92,33 @@ final class JobRunner {
         }
         try {
             ctx.runShutdownCallbacks(endReason);
-            ctx.jobRoom().close(false);
         } finally {
             Thread.interrupted();
             restoreMdc(previous);
         }
         outcome.ended(ctx, result, error);
+        leaveRoomAfterReport(ctx);
+    }
+
+    /**
+     * Leaves the job's room once the final status has reached the socket (at most {@link #REPORT_WAIT_MILLIS} later):
+     * LiveKit's server records a job whose agent leaves the room before its status arrives as failed ("agent worker
+     * left the room").
+     */
+    private static void leaveRoomAfterReport(JobContextImpl ctx) {
+        CompletableFuture<Void> report = ctx.statusReport();
+        if (report != null && ctx.jobRoom().room().isPresent()) {
+            try {
+                report.get(REPORT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.debug("job {}: the final status was not written within {} ms; leaving the room anyway",
+                        ctx.job().id(), REPORT_WAIT_MILLIS);
+            }
+        }
+        ctx.jobRoom().close(false);
+        Thread.interrupted();
     }
 
     /** Whether the handler failed only because its room had ended, which already ended the job. */

@@ -726,6 +726,7 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
         String url = a.hasUrl() && !a.getUrl().isEmpty() ? a.getUrl() : options.url();
         JobContextImpl ctx = new JobContextImpl(job, workerId, url, a.getToken(), offer.identity, mdcFor(job),
                 this::onJobCancelled, handler, Room::connect);
+        ctx.expectStatusReport();
         jobs.put(id, ctx);
         c.send(Protos.jobStatus(id, JobStatus.RUNNING, ""));
         log.info("job {} running (room '{}', {})", id, job.room().name(), job.type());
@@ -734,7 +735,11 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
         recomputeStatus();
         try {
             threads.start("lk-job-" + id, () -> JobRunner.run(handler, ctx,
-                    (done, status, error) -> onLoop(() -> finishJob(done, status, error))));
+                    (done, status, error) -> {
+                        if (!onLoop(() -> finishJob(done, status, error))) {
+                            done.statusReported();   // the worker is gone: nothing will be reported
+                        }
+                    }));
         } catch (RejectedExecutionException e) {
             finishJob(ctx, JobStatus.FAILED, AgentException.errorText(new AgentException(AgentException.Code.INTERNAL,
                     "no thread free to run the job (" + e.getMessage() + ")")));
@@ -753,11 +758,11 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
                 if (jobs.get(ctx.job().id()) == ctx) {
                     log.warn("job {} did not return within {} ms of its cancellation; abandoning its thread and "
                             + "reporting the job failed", ctx.job().id(), options.jobShutdownTimeout().toMillis());
-                    ctx.jobRoom().close(true);
                     finishJob(ctx, JobStatus.FAILED, AgentException.errorText(new AgentException(
                             AgentException.Code.CANCELLED, "the handler did not return within "
                             + options.jobShutdownTimeout().toMillis() + " ms of its cancellation (" + reason
                             + ") and was abandoned")));
+                    ctx.statusReport().whenComplete((v, e) -> ctx.jobRoom().close(true));
                 }
             }), options.jobShutdownTimeout().toNanos(), TimeUnit.NANOSECONDS);
         });
@@ -783,11 +788,14 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
     private void finishJob(JobContextImpl ctx, JobStatus result, String error) {
         String id = ctx.job().id();
         if (!jobs.remove(id, ctx)) {
+            ctx.statusReported();
             return;   // already finished (abandoned before its handler returned)
         }
         slots.release(id);
         if (connection != null && registered) {
-            connection.send(Protos.jobStatus(id, result, error));
+            connection.send(Protos.jobStatus(id, result, error)).whenComplete((v, e) -> ctx.statusReported());
+        } else {
+            ctx.statusReported();   // not connected: nothing to wait for before the room is left
         }
         if (result == JobStatus.SUCCESS) {
             log.info("job {} ended: {}", id, result);

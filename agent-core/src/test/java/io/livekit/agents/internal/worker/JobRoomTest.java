@@ -316,6 +316,29 @@ class JobRoomTest {
     }
 
     @Test
+    void theRoomIsLeftOnlyOnceTheFinalStatusWasWritten() throws Exception {
+        RoomHandler handler = (ctx, r) -> log.add("handler");
+        JobContextImpl ctx = context(handler);
+        ctx.expectStatusReport();
+        Thread job = new Thread(() -> JobRunner.run(handler, ctx, (c, status, error) -> {
+            log.add("ended " + status);
+            new Thread(() -> {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                log.add("status written");
+                c.statusReported();
+            }).start();
+        }), "job");
+        job.start();
+        job.join(10_000);
+        assertThat(job.isAlive()).isFalse();
+        assertThat(log).containsSubsequence("handler", "ended SUCCESS", "status written", "disconnect");
+    }
+
+    @Test
     void anAbandonedJobsRoomIsLeftWithoutBlocking() {
         JobContextImpl ctx = context(ctx1 -> { });
         ctx.connectRoom();
