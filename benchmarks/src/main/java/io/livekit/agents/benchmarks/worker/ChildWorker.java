@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,13 +44,13 @@ final class ChildWorker implements AutoCloseable {
     private final AtomicInteger unparsed = new AtomicInteger();
     private volatile JsonNode registered;
 
-    private ChildWorker(String label, Kind kind, String agentName, Process process,
+    private ChildWorker(String label, Kind kind, String agentName, Process process, Path stdoutCopy,
                         BiConsumer<ChildWorker, Event> handler) {
         this.label = label;
         this.kind = kind;
         this.agentName = agentName;
         this.process = process;
-        this.reader = new Thread(() -> readLoop(handler), "bench-reader-" + label);
+        this.reader = new Thread(() -> readLoop(handler, stdoutCopy), "bench-reader-" + label);
         this.reader.setDaemon(true);
     }
 
@@ -69,7 +71,7 @@ final class ChildWorker implements AutoCloseable {
     }
 
     /**
-     * Starts a worker process; its stderr goes to {@code log}.
+     * Starts a worker process; its stderr goes to {@code log}, a copy of its stdout to {@code log} + {@code .out}.
      *
      * @param command the command line
      * @param env     variables added to the environment
@@ -81,17 +83,24 @@ final class ChildWorker implements AutoCloseable {
                 .directory(dir.toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
-        ChildWorker w = new ChildWorker(label, kind, agentName, pb.start(), handler);
+        ChildWorker w = new ChildWorker(label, kind, agentName, pb.start(),
+                log.resolveSibling(log.getFileName() + ".out"), handler);
         w.reader.start();
         return w;
     }
 
-    private void readLoop(BiConsumer<ChildWorker, Event> handler) {
+    private void readLoop(BiConsumer<ChildWorker, Event> handler, Path stdoutCopy) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
+                StandardCharsets.UTF_8));
+             BufferedWriter copy = Files.newBufferedWriter(stdoutCopy, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
                 long readAt = System.nanoTime();
+                copy.write(line);
+                copy.newLine();
+                if (!in.ready()) {
+                    copy.flush();
+                }
                 JsonNode node;
                 try {
                     node = line.startsWith("{") ? JSON.readTree(line) : null;

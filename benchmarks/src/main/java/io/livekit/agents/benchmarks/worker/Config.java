@@ -3,7 +3,9 @@ package io.livekit.agents.benchmarks.worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The worker benchmark's settings, from {@code --name value} arguments. */
 final class Config {
@@ -15,19 +17,20 @@ final class Config {
     Path out = Path.of("benchmarks/target/worker-bench");
     int rounds = 3;
     int latencyJava = 200;
-    int latencyJs = 70;
+    int latencyJs = 40;
     int warmupLatency = 300;
     int warmupLatencyJs = 5;
     int warmupJobs = 3000;
     int warmupJobsJs = 10;
     int jobsJava = 1000;
-    int jobsJs = 30;
+    int jobsJs = 15;
     int window = 8;
     int jsCapacity = 16;
     int memJava = 500;
     int memJs = 16;
     long gapMillis = 20;
     long settleMillis = 2000;
+    Set<String> phases = new LinkedHashSet<>(List.of("latency", "throughput", "memory"));
 
     static String usage() {
         return """
@@ -41,19 +44,20 @@ final class Config {
                   --out DIR              results.md, run.log and the workers' logs (default: benchmarks/target/worker-bench)
                   --rounds N             latency and throughput rounds (default 3)
                   --latency-java N       latency samples per round, Java (default 200)
-                  --latency-js N         latency samples per round, agents-js (default 70)
+                  --latency-js N         latency samples per round, agents-js (default 40)
                   --warmup-latency N     uncounted latency jobs first, Java (default 300)
                   --warmup-latency-js N  same, agents-js (default 5)
                   --warmup-jobs N        uncounted throughput jobs first, Java (default 3000)
                   --warmup-jobs-js N     same, agents-js (default 10)
                   --jobs-java N          throughput jobs per round, Java (default 1000)
-                  --jobs-js N            throughput jobs per round, agents-js (default 30)
+                  --jobs-js N            throughput jobs per round, agents-js (default 15)
                   --window N             throughput: dispatched jobs not yet finished, at most (default 8)
                   --js-capacity N        agents-js load = active jobs / N, as the Java worker's default (default 16)
                   --mem-java N           idle jobs for the memory figure, Java (default 500)
                   --mem-js N             same, agents-js (default 16: one process each)
                   --gap-ms N             pause before each latency sample (default 20)
                   --settle-ms N          pause before each memory reading (default 2000)
+                  --phases LIST          which figures, comma-separated (default latency,throughput,memory)
                 """;
     }
 
@@ -90,6 +94,12 @@ final class Config {
                 case "--mem-js" -> c.memJs = positive(a, v);
                 case "--gap-ms" -> c.gapMillis = count(a, v);
                 case "--settle-ms" -> c.settleMillis = count(a, v);
+                case "--phases" -> {
+                    c.phases = new LinkedHashSet<>(List.of(v.split(",")));
+                    if (c.phases.isEmpty() || !Set.of("latency", "throughput", "memory").containsAll(c.phases)) {
+                        throw new IllegalArgumentException("--phases takes latency, throughput and/or memory, got " + v);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option " + a + "; see --help");
             }
         }

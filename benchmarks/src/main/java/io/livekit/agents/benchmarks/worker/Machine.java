@@ -24,4 +24,14 @@ final class Machine {
         return String.format("%s, %d cores, %.0f GiB, Linux %s", cpu, Runtime.getRuntime().availableProcessors(),
                 memKb / 1024.0 / 1024.0, System.getProperty("os.version"));
     }
+
+    /** The 1, 5 and 15 minute load averages: how busy the (shared) machine was. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
 }

@@ -32,6 +32,11 @@ final class Samples {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 
+    /** The percentile in milliseconds, NaN without samples. */
+    double percentileMillis(double q) {
+        return values.isEmpty() ? Double.NaN : percentile(q) / 1e6;
+    }
+
     long max() {
         return Collections.max(values);
     }

@@ -67,6 +67,7 @@ public final class WorkerBench implements DevServerListener {
     private final AtomicInteger roomCounter = new AtomicInteger();
     private final StringBuilder log = new StringBuilder();
     private DevServer server;
+    private String loadBefore = "";
 
     private WorkerBench(Config cfg) {
         this.cfg = cfg;
@@ -122,33 +123,62 @@ public final class WorkerBench implements DevServerListener {
 
     private void run() throws Exception {
         server = DevServer.builder().port(0).listener(this).build().start();
-        say("dev server at " + server.url() + " (" + server.dispatchMode() + ")");
+        say("dev server at " + server.url() + " (" + server.dispatchMode() + "); load average " + Machine.loadAverage());
+        loadBefore = Machine.loadAverage();
         Map<String, Result> results = new LinkedHashMap<>();
-        List<ChildWorker> workers = new ArrayList<>();
+        List<ChildWorker> all = new ArrayList<>();
         try {
-            for (Path home : cfg.javaHomes) {
-                workers.add(startJava(home, WorkerOptionsDefaults.JAVA_MAX_JOBS));
+            if (cfg.phases.contains("latency") || cfg.phases.contains("throughput")) {
+                List<ChildWorker> workers = new ArrayList<>();
+                for (Path home : cfg.javaHomes) {
+                    workers.add(startJava(home, io.livekit.agents.WorkerOptions.DEFAULT_MAX_CONCURRENT_JOBS));
+                }
+                workers.add(startNode(cfg.jsCapacity));
+                all.addAll(workers);
+                timed(workers, results);
             }
-            workers.add(startNode(cfg.jsCapacity));
-            for (ChildWorker w : workers) {
-                Result r = new Result(w.label);
-                r.runtime = describe(w);
-                results.put(w.label, r);
-                checkClock(w);
+            if (cfg.phases.contains("memory")) {
+                say("memory: fresh workers, " + cfg.memJava + " idle jobs (Java), " + cfg.memJs + " (agents-js)");
+                for (Path home : cfg.javaHomes) {
+                    all.add(memoryJava(home, results));
+                }
+                all.add(memoryNode(results));
             }
+        } finally {
+            for (ChildWorker w : all) {
+                w.close();
+            }
+        }
+        for (ChildWorker w : all) {
+            if (w.unparsedLines() > 0) {
+                say("WARNING: " + w.unparsedLines() + " lines from " + w + " were not JSON");
+            }
+        }
+        server.close();
+        report(results);
+    }
 
-            say("warm-up: " + cfg.warmupJobs + " throughput jobs and " + cfg.warmupLatency + " latency jobs per worker"
-                    + " (Java), " + cfg.warmupJobsJs + " and " + cfg.warmupLatencyJs + " (agents-js), not counted");
-            for (ChildWorker w : workers) {
-                boolean js = w.kind == ChildWorker.Kind.AGENTS_JS;
-                throughput(w, js ? cfg.warmupJobsJs : cfg.warmupJobs);
-                latency(w, js ? cfg.warmupLatencyJs : cfg.warmupLatency, new Result(w.label), -1);
-            }
-            for (int round = 1; round <= cfg.rounds; round++) {
+    /** Latency and throughput: warm-up, then rounds, each worker in turn. */
+    private void timed(List<ChildWorker> workers, Map<String, Result> results) throws Exception {
+        for (ChildWorker w : workers) {
+            result(results, w);
+            checkClock(w);
+        }
+        say("warm-up: " + cfg.warmupJobs + " throughput jobs and " + cfg.warmupLatency + " latency jobs per worker"
+                + " (Java), " + cfg.warmupJobsJs + " and " + cfg.warmupLatencyJs + " (agents-js), not counted");
+        for (ChildWorker w : workers) {
+            boolean js = w.kind == ChildWorker.Kind.AGENTS_JS;
+            throughput(w, js ? cfg.warmupJobsJs : cfg.warmupJobs);
+            latency(w, js ? cfg.warmupLatencyJs : cfg.warmupLatency, new Result(w.label), -1);
+        }
+        for (int round = 1; round <= cfg.rounds; round++) {
+            if (cfg.phases.contains("latency")) {
                 for (ChildWorker w : workers) {
                     boolean js = w.kind == ChildWorker.Kind.AGENTS_JS;
                     latency(w, js ? cfg.latencyJs : cfg.latencyJava, results.get(w.label), round);
                 }
+            }
+            if (cfg.phases.contains("throughput")) {
                 for (ChildWorker w : workers) {
                     boolean js = w.kind == ChildWorker.Kind.AGENTS_JS;
                     double rate = throughput(w, js ? cfg.jobsJs : cfg.jobsJava);
@@ -156,36 +186,22 @@ public final class WorkerBench implements DevServerListener {
                     say(String.format("round %d %-10s throughput %.1f jobs/s", round, w.label, rate));
                 }
             }
-        } finally {
-            for (ChildWorker w : workers) {
-                w.close();
-            }
         }
+    }
 
-        say("memory: fresh workers, " + cfg.memJava + " idle jobs (Java), " + cfg.memJs + " (agents-js)");
-        for (Path home : cfg.javaHomes) {
-            memoryJava(home, results);
+    private Result result(Map<String, Result> results, ChildWorker w) throws IOException {
+        Result r = results.get(w.label);
+        if (r == null) {
+            r = new Result(w.label);
+            r.runtime = describe(w);
+            results.put(w.label, r);
         }
-        memoryNode(results);
-
-        for (ChildWorker w : workers) {
-            if (w.unparsedLines() > 0) {
-                say("WARNING: " + w.unparsedLines() + " lines from " + w.label + " were not JSON");
-            }
-        }
-        server.close();
-        report(results);
+        return r;
     }
 
     // =====================================================================================================
     // Workers
     // =====================================================================================================
-
-    /** Worker defaults the benchmark uses; see the README. */
-    private static final class WorkerOptionsDefaults {
-        /** The Java worker's default job cap ({@code WorkerOptions.DEFAULT_MAX_CONCURRENT_JOBS}). */
-        static final int JAVA_MAX_JOBS = io.livekit.agents.WorkerOptions.DEFAULT_MAX_CONCURRENT_JOBS;
-    }
 
     private ChildWorker startJava(Path javaHome, int maxJobs) throws Exception {
         String label = "java" + javaFeature(javaHome);
@@ -496,7 +512,7 @@ public final class WorkerBench implements DevServerListener {
         }
     }
 
-    private void memoryJava(Path home, Map<String, Result> results) throws Exception {
+    private ChildWorker memoryJava(Path home, Map<String, Result> results) throws Exception {
         int n = cfg.memJava;
         ChildWorker w = startJava(home, capFor(n));
         try {
@@ -515,7 +531,7 @@ public final class WorkerBench implements DevServerListener {
             JsonNode m1 = w.request("mem", "mem", Duration.ofSeconds(30));
             ProcMemory.Usage u1 = ProcMemory.of(w.pid());
             server.deleteRoom(room);
-            Result r = results.get(w.label);
+            Result r = result(results, w);
             r.heapPerJob = (m1.path("heapUsed").asLong() - m0.path("heapUsed").asLong()) / (double) n;
             r.rssPerJob = (u1.rss() - u0.rss()) / (double) n;
             r.pssPerJob = (u1.pss() - u0.pss()) / (double) n;
@@ -529,9 +545,10 @@ public final class WorkerBench implements DevServerListener {
         } finally {
             w.close();
         }
+        return w;
     }
 
-    private void memoryNode(Map<String, Result> results) throws Exception {
+    private ChildWorker memoryNode(Map<String, Result> results) throws Exception {
         int n = cfg.memJs;
         ChildWorker w = startNode(capFor(n));
         try {
@@ -563,7 +580,7 @@ public final class WorkerBench implements DevServerListener {
             }
             server.deleteRoom(room);
             ProcMemory.Usage d = t1.minus(t0);
-            Result r = results.get("agents-js");
+            Result r = result(results, w);
             r.heapPerJob = jobHeap / (double) n;
             r.rssPerJob = d.rss() / (double) n;
             r.pssPerJob = d.pss() / (double) n;
@@ -578,6 +595,7 @@ public final class WorkerBench implements DevServerListener {
         } finally {
             w.close();
         }
+        return w;
     }
 
     // =====================================================================================================
@@ -588,7 +606,8 @@ public final class WorkerBench implements DevServerListener {
         Result js = results.get("agents-js");
         StringBuilder md = new StringBuilder();
         md.append("Measured ").append(LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16))
-                .append(" on ").append(Machine.describe()).append("\n\n");
+                .append(" on ").append(Machine.describe()).append("; load average (1/5/15 min) ").append(loadBefore)
+                .append(" at the start, ").append(Machine.loadAverage()).append(" at the end\n\n");
         md.append("| | ");
         results.values().forEach(r -> md.append(r.label).append(" | "));
         results.values().stream().filter(r -> r != js).forEach(r -> md.append(r.label).append(" : agents-js | "));
@@ -596,10 +615,10 @@ public final class WorkerBench implements DevServerListener {
         results.values().forEach(r -> md.append("---:|"));
         results.values().stream().filter(r -> r != js).forEach(r -> md.append("---:|"));
         md.append("\n");
-        row(md, results, js, "offer → answer p50 (ms)", r -> r.offer.percentile(0.5) / 1e6);
-        row(md, results, js, "offer → answer p99 (ms)", r -> r.offer.percentile(0.99) / 1e6);
-        row(md, results, js, "assignment → handler p50 (ms)", r -> r.assign.percentile(0.5) / 1e6);
-        row(md, results, js, "assignment → handler p99 (ms)", r -> r.assign.percentile(0.99) / 1e6);
+        row(md, results, js, "offer → answer p50 (ms)", r -> r.offer.percentileMillis(0.5));
+        row(md, results, js, "offer → answer p99 (ms)", r -> r.offer.percentileMillis(0.99));
+        row(md, results, js, "assignment → handler p50 (ms)", r -> r.assign.percentileMillis(0.5));
+        row(md, results, js, "assignment → handler p99 (ms)", r -> r.assign.percentileMillis(0.99));
         row(md, results, js, "jobs per second (median of rounds)", r -> median(r.jobsPerSecond));
         row(md, results, js, "heap per idle job after GC (KiB)", r -> r.heapPerJob / 1024);
         row(md, results, js, "RSS per idle job (KiB)", r -> r.rssPerJob / 1024);
