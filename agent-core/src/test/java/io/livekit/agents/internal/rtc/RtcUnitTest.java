@@ -12,6 +12,32 @@ import org.junit.jupiter.api.Test;
 /** Pieces of the room client that need neither a server nor WebRTC natives. */
 class RtcUnitTest {
   @Test
+  void roomThreadsCarryTheLoggingContextOfTheThreadThatMadeThem() throws Exception {
+    java.util.Map<String, String> before = org.slf4j.MDC.getCopyOfContextMap();
+    org.slf4j.MDC.setContextMap(java.util.Map.of("lk.job_id", "AJ_x", "lk.room", "r"));
+    java.util.concurrent.ExecutorService events;
+    CompletableFuture<String> pacer = new CompletableFuture<>();
+    try {
+      events = NamedThreads.single("lk-room-events-r");
+      NamedThreads.start("lk-audio-pacer-t", () -> pacer.complete(Thread.currentThread().getName() + " "
+          + org.slf4j.MDC.get("lk.job_id")));
+    } finally {
+      if (before == null) {
+        org.slf4j.MDC.clear();
+      } else {
+        org.slf4j.MDC.setContextMap(before);
+      }
+    }
+    try {
+      assertThat(events.submit(() -> Thread.currentThread().getName() + " " + org.slf4j.MDC.get("lk.room"))
+          .get(5, TimeUnit.SECONDS)).isEqualTo("lk-room-events-r r");
+      assertThat(pacer.get(5, TimeUnit.SECONDS)).isEqualTo("lk-audio-pacer-t AJ_x");
+    } finally {
+      events.shutdown();
+    }
+  }
+
+  @Test
   void signalUrlCarriesTheClassicV0Parameters() {
     assertThat(RoomImpl.normalizeUrl("http://h:7880/")).isEqualTo("ws://h:7880");
     assertThat(RoomImpl.normalizeUrl("https://h")).isEqualTo("wss://h");
