@@ -106,6 +106,7 @@ public final class WorkerBench implements DevServerListener {
         final List<Samples> assignRounds = new ArrayList<>();
         final List<Double> jobsPerSecond = new ArrayList<>();
         int coldStarts;
+        int handlerBeforeAssignedRecorded;
         String memory = "";
         /** Bytes per idle job: Java, heap after GC; agents-js, the V8 heap after GC of the job's own process. */
         double heapPerJob = Double.NaN;
@@ -322,6 +323,17 @@ public final class WorkerBench implements DevServerListener {
         }
     }
 
+    /**
+     * After a phase: agents-js refills its warm pool (node processes starting, CPU-heavy on this machine), which
+     * would otherwise run during the next worker's phase.
+     */
+    private void quiesce(ChildWorker w) throws InterruptedException {
+        if (w.kind == ChildWorker.Kind.AGENTS_JS) {
+            awaitWarm(w);
+            Thread.sleep(200);
+        }
+    }
+
     /** agents-js: waits until its warm pool is full (every warm process ran its prewarm). */
     private void awaitWarm(ChildWorker w) throws InterruptedException {
         int want = w.awaitRegisteredNow().path("numIdleProcesses").asInt(1);
@@ -419,6 +431,7 @@ public final class WorkerBench implements DevServerListener {
         Samples offer = new Samples();
         Samples assign = new Samples();
         int cold = 0;
+        int early = 0;
         for (int i = 0; i < samples; i++) {
             if (js) {
                 awaitWarm(w);
@@ -426,21 +439,41 @@ public final class WorkerBench implements DevServerListener {
             Thread.sleep(cfg.gapMillis);
             JobTrack t = dispatch(w, room, "finish").get(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             t.completed.get(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            awaitAssignedRecorded(t);
             offer.add(t.answered - t.offered);
             assign.add(t.entry - t.assigned);
+            if (t.entry < t.assigned) {
+                early++;
+            }
             if (js && t.processStarted > t.offered) {
                 cold++;
             }
         }
         server.deleteRoom(room);
+        quiesce(w);
         if (round > 0) {
             r.offer.addAll(offer);
             r.assign.addAll(assign);
             r.offerRounds.add(offer);
             r.assignRounds.add(assign);
             r.coldStarts += cold;
+            r.handlerBeforeAssignedRecorded += early;
             say(String.format("round %d %-10s offer→answer %s; assignment→handler %s%s", round, w.label,
                     offer.summary(), assign.summary(), js ? "; cold processes " + cold : ""));
+        }
+    }
+
+    /**
+     * The listener records the assignment just after the server queued it for sending; when the dispatch thread
+     * is descheduled right then (2 busy cores), an agents-js job can finish before that record is written.
+     */
+    private static void awaitAssignedRecorded(JobTrack t) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.assigned == 0 || t.answered == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the dev server never reported the assignment of job " + t.jobId);
+            }
+            Thread.sleep(1);
         }
     }
 
@@ -469,6 +502,7 @@ public final class WorkerBench implements DevServerListener {
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(JOB_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
         double rate = n / ((last.get() - start) / 1e9);
         server.deleteRoom(room);
+        quiesce(w);
         return rate;
     }
 
@@ -627,7 +661,15 @@ public final class WorkerBench implements DevServerListener {
         md.append("\nSamples: ");
         results.values().forEach(r -> md.append(r.label).append(" ").append(r.offer.size()).append(" latency, ")
                 .append(r.jobsPerSecond.size()).append(" throughput rounds; "));
-        md.append("agents-js latency samples started in a cold process: ").append(js.coldStarts).append(".\n\n");
+        md.append("agents-js latency samples started in a cold process: ").append(js.coldStarts).append(".");
+        for (Result r : results.values()) {
+            if (r.handlerBeforeAssignedRecorded > 0) {
+                md.append(" ").append(r.label).append(": ").append(r.handlerBeforeAssignedRecorded)
+                        .append(" samples had the handler start before the server's listener recorded the assignment"
+                                + " (its dispatch thread was descheduled; kept as negative samples).");
+            }
+        }
+        md.append("\n\n");
         for (Result r : results.values()) {
             md.append("- ").append(r.label).append(": ").append(r.runtime).append("\n");
             md.append("  - offer → answer per round (p50 / p99 / max): ");
