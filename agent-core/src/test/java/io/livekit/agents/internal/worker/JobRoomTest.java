@@ -192,18 +192,23 @@ class JobRoomTest {
 
     private static final class Outcome {
         final CompletableFuture<String> done = new CompletableFuture<>();
+        Thread thread;
     }
 
     private Outcome start(JobHandler handler, JobContextImpl ctx) {
         Outcome o = new Outcome();
-        Thread t = new Thread(() -> JobRunner.run(handler, ctx,
+        o.thread = new Thread(() -> JobRunner.run(handler, ctx,
                 (c, status, error) -> o.done.complete(status + (error.isEmpty() ? "" : " " + error))), "job");
-        t.start();
+        o.thread.start();
         return o;
     }
 
+    /** The reported outcome, once the job's thread is done (it leaves the room after reporting). */
     private static String result(Outcome o) throws Exception {
-        return o.done.get(10, TimeUnit.SECONDS);
+        String r = o.done.get(10, TimeUnit.SECONDS);
+        o.thread.join(10_000);
+        assertThat(o.thread.isAlive()).isFalse();
+        return r;
     }
 
     @Test
@@ -310,8 +315,8 @@ class JobRoomTest {
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
         ctx.cancel("terminated by the server", JobContextImpl.CancelCause.SERVER);
         assertThat(result(o)).isEqualTo("SUCCESS");
-        assertThat(log).containsSubsequence("cancelled: terminated by the server",
-                "callback terminated by the server, room CONNECTED", "disconnect");
+        assertThat(log).containsSubsequence("callback terminated by the server, room CONNECTED", "disconnect")
+                .contains("cancelled: terminated by the server");
         assertThat(room.state).isEqualTo(ConnectionState.DISCONNECTED);
     }
 
