@@ -584,6 +584,28 @@ class SignalProtocolTest {
         awaitTrue(() -> server.listRooms().isEmpty());
     }
 
+    @Test
+    void closingRoomsAndTheServerLeavesNoThreadsBehind() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            RawSignal s = join("p" + i);
+            s.next(SignalResponse.MessageCase.JOIN);
+            if (i % 2 == 0) {
+                s.ws.close(); // gone without a leave
+            }
+        }
+        assertThat(roomThreads()).as("the room's thread").hasSize(1);
+        server.deleteRoom(room);
+        awaitTrue(() -> roomThreads().isEmpty());
+        server.close();
+        assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith("lk-devserver")).toList()).isEmpty();
+    }
+
+    private List<String> roomThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.equals("lk-devserver-room-" + room)).toList();
+    }
+
     /** A Twirp RoomService client with protobuf bodies. */
     static final class Twirp {
         private final DevServer server;

@@ -144,6 +144,51 @@ class RoomMediaTest extends RoomTestBase {
     }
 
     @Test
+    void theRoomServiceMutesTracksAndSendsDataToLiveParticipants() throws Exception {
+        RoomRecorder a = new RoomRecorder();
+        RoomRecorder b = new RoomRecorder();
+        Room agent = join("agent", a);
+        join("viewer", b);
+        LocalTrackPublication pub = media.publishTone(agent);
+        b.awaitTrack(RemoteAudioTrack.class);
+
+        // MutePublishedTrack (Twirp, protobuf): the publisher is told, and everyone sees the track muted
+        java.net.http.HttpResponse<byte[]> res = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.httpUrl()
+                                + "/twirp/livekit.RoomService/MutePublishedTrack"))
+                        .header("Authorization", "Bearer " + RtcEnv.adminToken(server, roomName))
+                        .header("Content-Type", "application/protobuf")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(livekit.LivekitRoom.MuteRoomTrackRequest
+                                .newBuilder().setRoom(roomName).setIdentity("agent").setTrackSid(pub.sid())
+                                .setMuted(true).build().toByteArray())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(livekit.LivekitRoom.MuteRoomTrackResponse.parseFrom(res.body()).getTrack().getMuted()).isTrue();
+        a.await("muted:agent");
+        assertThat(pub.isMuted()).as("the publisher's own publication").isTrue();
+        b.await("muted:agent");
+
+        // SendData from the server: both get it, from nobody, on the reliable channel
+        server.sendData(roomName, "from the server".getBytes(StandardCharsets.UTF_8), "announce", List.of());
+        for (RoomRecorder r : List.of(a, b)) {
+            DataPacket p = r.data.poll(20, TimeUnit.SECONDS);
+            assertThat(p).isNotNull();
+            assertThat(new String(p.payload(), StandardCharsets.UTF_8)).isEqualTo("from the server");
+            assertThat(p.topic()).contains("announce");
+            assertThat(p.senderIdentity()).isEmpty();
+        }
+        server.sendData(roomName, "only viewer".getBytes(StandardCharsets.UTF_8), null, List.of("viewer"));
+        assertThat(new String(b.data.poll(20, TimeUnit.SECONDS).payload(), StandardCharsets.UTF_8))
+                .isEqualTo("only viewer");
+        assertThat(a.data.poll(500, TimeUnit.MILLISECONDS)).isNull();
+
+        // RemoveParticipant: the client is told why
+        server.removeParticipant(roomName, "viewer");
+        b.await("disconnected:PARTICIPANT_REMOVED");
+        a.await("left:viewer");
+    }
+
+    @Test
     void aParticipantWithoutCanPublishDataIsNotHeard() throws Exception {
         RoomRecorder a = new RoomRecorder();
         RoomRecorder b = new RoomRecorder();
