@@ -141,6 +141,31 @@ class RoomMediaTest extends RoomTestBase {
         }
         // "other" got nothing addressed to someone else
         assertThat(c.data.poll(500, TimeUnit.MILLISECONDS)).isNull();
+
+        // a payload above the limit is refused with a clear error
+        assertThatThrownBy(() -> agent.localParticipant().publishData(new byte[70_000],
+                DataPublishOptions.ofReliable())).isInstanceOf(AgentException.class).hasMessageContaining("exceeds");
+    }
+
+    @Test
+    void blockingCallsOnTheEventThreadFailAtOnce() throws Exception {
+        java.util.concurrent.CompletableFuture<Throwable> failure = new java.util.concurrent.CompletableFuture<>();
+        RoomRecorder rec = new RoomRecorder() {
+            @Override
+            public void onParticipantConnected(Room room, io.livekit.agents.room.RemoteParticipant p) {
+                try {
+                    room.disconnect();
+                    failure.complete(null);
+                } catch (Throwable t) {
+                    failure.complete(t);
+                }
+            }
+        };
+        join("agent", rec);
+        join("user", new RoomRecorder());
+        Throwable t = failure.get(30, TimeUnit.SECONDS);
+        assertThat(t).isInstanceOf(AgentException.class);
+        assertThat(((AgentException) t).code()).isEqualTo(AgentException.Code.WRONG_THREAD);
     }
 
     @Test
