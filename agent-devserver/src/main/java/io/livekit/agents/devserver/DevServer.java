@@ -44,7 +44,9 @@ import java.util.function.Predicate;
 
 /**
  * An embedded LiveKit-compatible server for development and tests: the {@code /agent} worker endpoint with
- * LiveKit's dispatch rules, Twirp {@code RoomService} and {@code AgentDispatchService}, and LiveKit's token checks.
+ * LiveKit's dispatch rules, {@code /rtc} rooms with media that LiveKit's own clients join (small rooms: every track
+ * is forwarded through webrtc-java), Twirp {@code RoomService} and {@code AgentDispatchService}, and LiveKit's token
+ * checks.
  * It follows the behaviour of LiveKit's open-source server (see {@link DispatchMode} for the deadlines).
  *
  * <pre>{@code
@@ -55,9 +57,14 @@ import java.util.function.Predicate;
  * }
  * }</pre>
  *
- * <p>Lifecycle: {@link #start()} binds the port; {@link #stop()} closes the port and every connection (workers see
- * the server go away, as when a real server restarts) but keeps rooms and dispatches, so {@link #start()} can run
- * again on the same port; {@link #close()} ends it for good. Rooms and dispatches live in memory only.
+ * <p>Lifecycle: {@link #start()} binds the port; {@link #stop()} closes the port and every connection (workers and
+ * room participants see the server go away, as when a real server restarts) but keeps rooms and dispatches, so
+ * {@link #start()} can run again on the same port; {@link #close()} ends it for good. Rooms and dispatches live in
+ * memory only.
+ *
+ * <p>Media: room clients reach the server's WebRTC host candidates, which are the machine's non-loopback
+ * addresses (libwebrtc ignores loopback interfaces). {@link Builder#bind} only sets where the HTTP and signalling
+ * port listens.
  *
  * <p>Thread safety: all methods may be called from any thread. The in-process control methods
  * ({@link #createRoom(String)}, {@link #createDispatch(String, String, String)}, ...) wait for the server's dispatch
@@ -615,7 +622,10 @@ public final class DevServer implements AutoCloseable {
             return this;
         }
 
-        /** Whether CreateDispatch creates a missing room (default true, as LiveKit's {@code room.auto_create}). */
+        /**
+         * Whether CreateDispatch and room joins create a missing room (default true, as LiveKit's
+         * {@code room.auto_create}). When false, a join to a missing room gets 404 "requested room does not exist".
+         */
         public Builder autoCreateRooms(boolean autoCreate) {
             this.autoCreateRooms = autoCreate;
             return this;

@@ -177,7 +177,8 @@ public final class DevServerMain {
                 usage: java -jar agent-devserver.jar --dev [options]
 
                 An embedded LiveKit-compatible server for agent development: /agent (workers),
-                Twirp RoomService and AgentDispatchService, LiveKit token checks.
+                /rtc (small rooms with media for LiveKit's clients), Twirp RoomService and
+                AgentDispatchService, LiveKit token checks.
 
                   --dev                      livekit-server --dev defaults: key devkey, secret secret
                   --port N                   port to listen on (default 7880; 0 = any free port)

@@ -110,6 +110,7 @@ public final class RtcRoom implements SignalSocket.Receiver {
             return t;
         });
         thread.setRemoveOnCancelPolicy(true);
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         speakerTask = thread.scheduleWithFixedDelay(() -> guarded(this::announceSpeakers), SPEAKER_INTERVAL_MILLIS,
                 SPEAKER_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }
