@@ -6,7 +6,6 @@ import io.livekit.agents.Worker;
 import io.livekit.agents.WorkerOptions;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
