@@ -87,13 +87,26 @@ public final class WorkerBench implements DevServerListener {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        Config cfg = Config.parse(args);
+        Config cfg;
+        try {
+            cfg = Config.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("[worker-bench] " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (cfg == null) {
             System.out.println(Config.usage());
             return;
         }
         Files.createDirectories(cfg.out);
-        new WorkerBench(cfg).run();
+        try {
+            new WorkerBench(cfg).run();
+        } catch (Exception e) {
+            System.err.println("[worker-bench] failed; the workers' logs are in " + cfg.out);
+            e.printStackTrace();
+            System.exit(1);
+        }
     }
 
     // =====================================================================================================
@@ -155,13 +168,13 @@ public final class WorkerBench implements DevServerListener {
             for (ChildWorker w : all) {
                 w.close();
             }
+            server.close();
         }
         for (ChildWorker w : all) {
             if (w.unparsedLines() > 0) {
                 say("WARNING: " + w.unparsedLines() + " lines from " + w + " were not JSON");
             }
         }
-        server.close();
         report(results);
     }
 
