@@ -2,14 +2,12 @@ package io.livekit.agents.internal.rtc;
 
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
 import io.livekit.agents.AgentException;
-import io.livekit.agents.media.MediaNatives;
 import io.livekit.agents.room.AudioSource;
 import io.livekit.agents.room.AudioSourceOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -24,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AudioSourceImpl implements AudioSource {
   private static final Logger LOG = LoggerFactory.getLogger(AudioSourceImpl.class);
-  private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
   /** Samples (interleaved) copied per step when a write does not come in a direct native-order buffer. */
   private static final int STAGING_SAMPLES = 4800;
 
@@ -39,6 +36,7 @@ final class AudioSourceImpl implements AudioSource {
   private final Thread pacer;
   private volatile boolean closed;
   private volatile long emitted; // samples per channel handed to WebRTC
+  private long pushFailures; // pacer thread only
 
   AudioSourceImpl(CustomAudioSource source, AudioSourceOptions options, String name) {
     this.source = source;
@@ -55,12 +53,8 @@ final class AudioSourceImpl implements AudioSource {
   }
 
   private PlayoutQueue createQueue(AudioSourceOptions options, int frameSamples) {
-    if (MediaNatives.isAvailable()) {
+    if (NativeMedia.available()) {
       return new NativePlayoutQueue(sampleRate, channels, options.queueMillis());
-    }
-    if (FALLBACK_LOGGED.compareAndSet(false, true)) {
-      LOG.warn("the native media core is not available ({}); local audio uses a Java playout queue and video "
-          + "tracks are not paced by their audio", MediaNatives.unavailabilityCause());
     }
     return new RingPlayoutQueue(frameSamples * (options.queueMillis() / 10), frameSamples, channels);
   }
@@ -74,7 +68,12 @@ final class AudioSourceImpl implements AudioSource {
       try {
         source.pushAudio(frameBytes, 16, sampleRate, channels, framesPerChannel);
       } catch (RuntimeException e) {
-        LOG.warn("pushing audio to WebRTC failed: {}", e.toString());
+        pushFailures++;
+        if (pushFailures == 1) {
+          LOG.warn("pushing audio to WebRTC failed (later failures are logged at debug level): {}", e.toString());
+        } else {
+          LOG.debug("pushing audio to WebRTC failed ({} times): {}", pushFailures, e.toString());
+        }
       }
       emitted += framesPerChannel;
     };

@@ -1,7 +1,6 @@
 package io.livekit.agents.internal.rtc;
 
 import io.livekit.agents.media.AudioResampler;
-import io.livekit.agents.media.MediaNatives;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
@@ -31,7 +30,7 @@ final class PcmConverter implements AutoCloseable {
   private boolean closed;
 
   PcmConverter(int outRate, int outChannels) {
-    this(outRate, outChannels, MediaNatives.isAvailable());
+    this(outRate, outChannels, NativeMedia.available());
   }
 
   /** With {@code nativeResampler} false, libwebrtc's resampler is used (the fallback, also for tests). */

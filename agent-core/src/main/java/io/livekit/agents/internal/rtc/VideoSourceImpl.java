@@ -7,14 +7,12 @@ import dev.onvoid.webrtc.media.video.VideoBufferConverter;
 import dev.onvoid.webrtc.media.video.VideoFrame;
 import io.livekit.agents.AgentException;
 import io.livekit.agents.media.MediaException;
-import io.livekit.agents.media.MediaNatives;
 import io.livekit.agents.media.VideoConverter;
 import io.livekit.agents.room.PixelFormat;
 import io.livekit.agents.room.VideoSource;
 import io.livekit.agents.room.VideoSourceOptions;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class VideoSourceImpl implements VideoSource {
   private static final Logger LOG = LoggerFactory.getLogger(VideoSourceImpl.class);
-  private static final AtomicBoolean NO_PACER_LOGGED = new AtomicBoolean();
 
   private record Pending(NativeI420Buffer buffer, long ptsMicros) {
   }
@@ -43,7 +40,7 @@ final class VideoSourceImpl implements VideoSource {
   private final int width;
   private final int height;
   private final int capacity;
-  private final boolean nativeConversion = MediaNatives.isAvailable();
+  private final boolean nativeConversion;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   // paced by an audio clock
@@ -54,6 +51,7 @@ final class VideoSourceImpl implements VideoSource {
   private final Thread pacer;
   private volatile boolean closed;
   private volatile long pushed;
+  private long pushFailures; // the pushing thread only
   private ByteBuffer staging; // direct copy of heap (or strided, for the fallback) input; reused
   private long lastPts = Long.MIN_VALUE;
   private long anchorNanos;
@@ -65,15 +63,18 @@ final class VideoSourceImpl implements VideoSource {
    * @throws AgentException {@code INVALID_ARGUMENT} if {@code clockSource} paces another video source already
    */
   VideoSourceImpl(CustomVideoSource source, VideoSourceOptions options, String name, AudioSourceImpl clockSource) {
+    this(source, options, name, clockSource, NativeMedia.available());
+  }
+
+  /** With {@code nativeConversion} false, webrtc-java's converter is used (the fallback, also for tests). */
+  VideoSourceImpl(CustomVideoSource source, VideoSourceOptions options, String name, AudioSourceImpl clockSource,
+      boolean nativeConversion) {
+    this.nativeConversion = nativeConversion;
     this.source = source;
     this.width = options.width();
     this.height = options.height();
     this.capacity = options.queueFrames();
     NativePlayoutQueue q = clockSource == null ? null : clockSource.nativeQueue();
-    if (clockSource != null && q == null && NO_PACER_LOGGED.compareAndSet(false, true)) {
-      LOG.warn("the native media core is not available ({}); video track '{}' is paced on its own timestamps, not "
-          + "by its audio", MediaNatives.unavailabilityCause(), name);
-    }
     if (q != null) {
       try {
         q.attachVideo(capacity, this::pushPaced);
@@ -254,7 +255,12 @@ final class VideoSourceImpl implements VideoSource {
       source.pushFrame(frame);
       pushed++;
     } catch (RuntimeException e) {
-      LOG.warn("pushing a video frame to WebRTC failed: {}", e.toString());
+      if (++pushFailures == 1) {
+        LOG.warn("pushing a video frame to WebRTC failed (later failures are logged at debug level): {}",
+            e.toString());
+      } else {
+        LOG.debug("pushing a video frame to WebRTC failed ({} times): {}", pushFailures, e.toString());
+      }
     } finally {
       frame.release();
     }

@@ -27,6 +27,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The send side of local tracks inside one JVM, without the network: sinks on webrtc-java's local tracks see exactly
@@ -88,10 +90,14 @@ class LocalMediaPathTest {
   }
 
   private VideoSourceImpl video(Log log, VideoSourceOptions options, AudioSourceImpl clock) {
+    return video(log, options, clock, true);
+  }
+
+  private VideoSourceImpl video(Log log, VideoSourceOptions options, AudioSourceImpl clock, boolean nativeConversion) {
     CustomVideoSource source = new CustomVideoSource();
     VideoTrack track = rt.factory.createVideoTrack("v" + System.nanoTime(), source);
     track.addSink(log);
-    VideoSourceImpl impl = new VideoSourceImpl(source, options, "test", clock);
+    VideoSourceImpl impl = new VideoSourceImpl(source, options, "test", clock, nativeConversion);
     cleanup.add(0, () -> {
       impl.close();
       track.removeSink(log);
@@ -120,10 +126,11 @@ class LocalMediaPathTest {
     return b;
   }
 
-  @Test
-  void packedFramesArriveAsI420InOrder() throws Exception {
+  @ParameterizedTest(name = "native conversion: {0}")
+  @ValueSource(booleans = {true, false})
+  void packedFramesArriveAsI420InOrder(boolean nativeConversion) throws Exception {
     Log log = new Log();
-    VideoSourceImpl v = video(log, VideoSourceOptions.of(64, 48), null);
+    VideoSourceImpl v = video(log, VideoSourceOptions.of(64, 48), null, nativeConversion);
     byte r = (byte) 255;
     byte z = 0;
     // BT.601 limited range: red (81, 90, 240), blue (41, 240, 110), white (235, 128, 128)
