@@ -18,7 +18,12 @@
  *       there they fail at once with {@link io.livekit.agents.AgentException.Code#WRONG_THREAD}.</li>
  *   <li>Media: remote audio frames are produced on WebRTC's audio thread and handed over to a bounded queue;
  *       the consumer reads them on its own thread. Local audio is paced by a dedicated thread
- *       {@code lk-audio-pacer-<track>}, local video by {@code lk-video-pacer-<track>}.</li>
+ *       {@code lk-audio-pacer-<track>}, local video by {@code lk-video-pacer-<track>}; a video track paced by an
+ *       audio clock is pushed by that audio track's pacer thread. These threads carry the logging context (MDC) of
+ *       the thread that created the track, and the room's own threads that of the thread that connected it.</li>
+ *   <li>Natives: the media paths use the native media core ({@code agent-media-native}: playout buffer, A/V pacer,
+ *       resampler, colour conversion) when it loads on this machine; without it they fall back to Java and
+ *       libwebrtc code and log one warning.</li>
  * </ul>
  *
  * <p>No type of this package exposes WebRTC, Netty or protobuf classes. The implementation lives in
