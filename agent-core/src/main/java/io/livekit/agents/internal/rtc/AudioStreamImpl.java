@@ -44,23 +44,24 @@ final class AudioStreamImpl implements AudioStream, AudioTrackSink {
 
   @Override
   public AudioFrame read() throws InterruptedException {
-    return next(-1);
+    return next(null);
   }
 
   @Override
   public AudioFrame poll(Duration timeout) throws InterruptedException {
-    return next(Math.max(0, timeout.toNanos()));
+    return next(timeout);
   }
 
-  private AudioFrame next(long timeoutNanos) throws InterruptedException {
+  /** The next frame, waiting at most {@code timeout} (null: no limit); null on timeout or at the end. */
+  private AudioFrame next(Duration timeout) throws InterruptedException {
     short[] data = new short[frameSamples];
-    int n = ring.read(data, timeoutNanos);
+    int n = ring.read(data, timeout);
     return n <= 0 ? null : new AudioFrame(data, sampleRate, channels, n / channels);
   }
 
   @Override
   public int read(short[] into) throws InterruptedException {
-    int n = ring.read(into, -1);
+    int n = ring.read(into, null);
     return n < 0 ? -1 : n / channels;
   }
 

@@ -3,21 +3,15 @@ package io.livekit.agents.internal.rtc;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The bounded hand-over queue behind the remote audio and video streams: the producer (a WebRTC thread) never
- * blocks, a full queue drops its oldest item (returned to the caller so it can be released), readers block until
- * an item arrives or the queue ends.
+ * The bounded hand-over queue behind the remote video streams: the producer (a WebRTC thread) never blocks, a full
+ * queue drops its oldest item (returned to the caller so it can be released), readers block until an item arrives or
+ * the queue ends.
  */
-final class FrameQueue<T> {
+final class FrameQueue<T> extends HandOver {
   private final int capacity;
   private final ArrayDeque<T> queue = new ArrayDeque<>();
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition notEmpty = lock.newCondition();
-  private boolean ended;
-  private long dropped;
   private long received;
 
   FrameQueue(int capacity) {
@@ -48,42 +42,21 @@ final class FrameQueue<T> {
     }
   }
 
+  @Override
+  boolean readableLocked() {
+    return !queue.isEmpty();
+  }
+
   T read() throws InterruptedException {
-    lock.lock();
-    try {
-      while (queue.isEmpty() && !ended) {
-        notEmpty.await();
-      }
-      return queue.poll();
-    } finally {
-      lock.unlock();
-    }
+    return poll(null);
   }
 
+  /** The next item, waiting at most {@code timeout} (null: no limit); null on timeout or at the end. */
   T poll(Duration timeout) throws InterruptedException {
-    long nanos = timeout.toNanos();
     lock.lock();
     try {
-      while (queue.isEmpty() && !ended) {
-        if (nanos <= 0) {
-          return null;
-        }
-        nanos = notEmpty.awaitNanos(nanos);
-      }
+      awaitReadableLocked(timeout);
       return queue.poll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Ends the queue: queued items can still be read; returns false if it had already ended. */
-  boolean end() {
-    lock.lock();
-    try {
-      boolean was = ended;
-      ended = true;
-      notEmpty.signalAll();
-      return !was;
     } finally {
       lock.unlock();
     }
@@ -98,24 +71,6 @@ final class FrameQueue<T> {
       queue.clear();
       notEmpty.signalAll();
       return rest;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  boolean isEndedAndEmpty() {
-    lock.lock();
-    try {
-      return ended && queue.isEmpty();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  long dropped() {
-    lock.lock();
-    try {
-      return dropped;
     } finally {
       lock.unlock();
     }

@@ -1,23 +1,18 @@
 package io.livekit.agents.internal.rtc;
 
 import java.nio.ShortBuffer;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.time.Duration;
 
 /**
  * The bounded hand-over of one remote audio stream: converted PCM goes in from WebRTC's audio thread (never
  * blocking: when full, the oldest whole frames are dropped and counted), and comes out as exact 10 ms frames for the
  * reader, who blocks until a frame is there or the stream ends. No allocation after construction.
  */
-final class PcmRing {
+final class PcmRing extends HandOver {
   private final short[] ring;
   private final int frame; // interleaved samples of one 10 ms frame
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition notEmpty = lock.newCondition();
   private int head;
   private int size;
-  private boolean ended;
-  private long dropped;
 
   /**
    * @param frameSamples   interleaved samples of one 10 ms frame
@@ -56,27 +51,25 @@ final class PcmRing {
     }
   }
 
+  @Override
+  boolean readableLocked() {
+    return size >= frame;
+  }
+
   /**
-   * Takes the next 10 ms frame into {@code into}, waiting at most {@code timeoutNanos} (negative: no limit).
+   * Takes the next 10 ms frame into {@code into}, waiting at most {@code timeout} (null: no limit).
    *
    * @return the interleaved samples copied (one frame); 0 on timeout; -1 once the stream has ended and less than a
    *     frame is left
    */
-  int read(short[] into, long timeoutNanos) throws InterruptedException {
+  int read(short[] into, Duration timeout) throws InterruptedException {
     if (into.length < frame) {
       throw new IllegalArgumentException("the array holds " + into.length + " samples; a 10 ms frame needs " + frame);
     }
     lock.lockInterruptibly();
     try {
-      long nanos = timeoutNanos;
-      while (size < frame && !ended) {
-        if (timeoutNanos < 0) {
-          notEmpty.await();
-        } else if (nanos <= 0) {
-          return 0;
-        } else {
-          nanos = notEmpty.awaitNanos(nanos);
-        }
+      if (!awaitReadableLocked(timeout)) {
+        return 0;
       }
       if (size < frame) {
         return -1;
@@ -92,19 +85,6 @@ final class PcmRing {
     }
   }
 
-  /** Ends the stream: queued frames can still be read. Returns false if it had ended already. */
-  boolean end() {
-    lock.lock();
-    try {
-      boolean was = ended;
-      ended = true;
-      notEmpty.signalAll();
-      return !was;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** Ends the stream and forgets what was queued. */
   void endAndClear() {
     lock.lock();
@@ -112,24 +92,6 @@ final class PcmRing {
       ended = true;
       size = 0;
       notEmpty.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  boolean isEndedAndEmpty() {
-    lock.lock();
-    try {
-      return ended && size < frame;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  long dropped() {
-    lock.lock();
-    try {
-      return dropped;
     } finally {
       lock.unlock();
     }

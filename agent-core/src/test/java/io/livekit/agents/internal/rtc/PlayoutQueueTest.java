@@ -73,19 +73,28 @@ class PlayoutQueueTest {
     return f.get(10, TimeUnit.SECONDS);
   }
 
+  /** A blocking call of the queue on another thread. */
+  private interface Blocking<T> {
+    T call() throws InterruptedException;
+  }
+
+  private static <T> CompletableFuture<T> async(Blocking<T> call) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return call.call();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
   @ParameterizedTest
   @MethodSource("kinds")
   void everySampleOnceInOrderWithBackPressure(String kind) throws Exception {
     try (PlayoutQueue q = create(kind, 30)) {
       Driver d = new Driver(q);
       ShortBuffer in = ramp(0, FRAME * 10);
-      CompletableFuture<Boolean> writer = CompletableFuture.supplyAsync(() -> {
-        try {
-          return q.write(in);
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Boolean> writer = async(() -> q.write(in));
       int expected = 0;
       for (int f = 0; f < 10; f++) {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -115,13 +124,7 @@ class PlayoutQueueTest {
       assertThat(q.underrunSamples()).isEqualTo(FRAME / 2 + FRAME);
 
       assertThat(q.write(ramp(1, 2 * FRAME + 10))).isTrue(); // 20.2 ms, then the utterance ends
-      CompletableFuture<Boolean> played = CompletableFuture.supplyAsync(() -> {
-        try {
-          return q.awaitPlayout(TimeUnit.SECONDS.toNanos(10));
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Boolean> played = async(() -> q.awaitPlayout(TimeUnit.SECONDS.toNanos(10)));
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!played.isDone() && System.nanoTime() < end && q.queuedSamples() > 0) {
         d.tick();
@@ -144,24 +147,12 @@ class PlayoutQueueTest {
     try (PlayoutQueue q = create(kind, 30)) {
       Driver d = new Driver(q);
       ShortBuffer in = ramp(1000, FRAME * 10);
-      CompletableFuture<Boolean> writer = CompletableFuture.supplyAsync(() -> {
-        try {
-          return q.write(in);
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Boolean> writer = async(() -> q.write(in));
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (q.queuedSamples() < 3 * FRAME && System.nanoTime() < end) {
         Thread.onSpinWait();
       }
-      CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
-        try {
-          return q.awaitPlayout(TimeUnit.SECONDS.toNanos(10));
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Boolean> waiter = async(() -> q.awaitPlayout(TimeUnit.SECONDS.toNanos(10)));
       Thread.sleep(50);
       q.clear();
       assertThat(await(writer)).as("the blocked writer returns").isFalse();

@@ -75,7 +75,7 @@ class RemoteAudioPathTest {
     short[] f = new short[frame];
     int frames = 0;
     int n;
-    while ((n = ring.read(f, -1)) > 0) {
+    while ((n = ring.read(f, null)) > 0) {
       assertThat(n).as("exact 10 ms frames").isEqualTo(frame);
       frames++;
       for (int i = 0; i < frame; i += outChannels) {
@@ -127,14 +127,14 @@ class RemoteAudioPathTest {
     assertThat(ring.dropped()).isGreaterThan(0);
     short[] f = new short[4];
     List<Short> firsts = new ArrayList<>();
-    while (ring.read(f, 0) > 0) {
+    while (ring.read(f, java.time.Duration.ZERO) > 0) {
       firsts.add(f[0]);
     }
     assertThat(firsts).isNotEmpty().isSorted().endsWith((short) 9);
-    assertThat(ring.read(f, 1_000_000)).as("timeout").isZero();
+    assertThat(ring.read(f, java.time.Duration.ofMillis(1))).as("timeout").isZero();
     ring.end();
-    assertThat(ring.read(f, -1)).as("ended").isEqualTo(-1);
+    assertThat(ring.read(f, null)).as("ended").isEqualTo(-1);
     assertThat(ring.isEndedAndEmpty()).isTrue();
-    assertThatThrownBy(() -> ring.read(new short[3], 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ring.read(new short[3], java.time.Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -423,30 +423,28 @@ class JobRoomTest {
     void waitingForAParticipant() throws Exception {
         JobContextImpl ctx = context(c -> { });
         assertThat(ctx.waitForParticipant("alice", Duration.ZERO).identity()).as("already there").isEqualTo("alice");
-        CompletableFuture<RemoteParticipant> carol = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ctx.waitForParticipant("carol", Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<RemoteParticipant> carol = waitAsync(ctx, "carol");
         Thread.sleep(50);
         room.join("carol");
         assertThat(carol.get(10, TimeUnit.SECONDS).identity()).isEqualTo("carol");
         assertThatThrownBy(() -> ctx.waitForParticipant("dave", Duration.ofMillis(50)))
                 .isInstanceOf(AgentException.class).hasMessageContaining("dave")
                 .satisfies(e -> assertThat(((AgentException) e).code()).isEqualTo(AgentException.Code.TIMEOUT));
-        CompletableFuture<RemoteParticipant> erin = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ctx.waitForParticipant("erin", Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<RemoteParticipant> erin = waitAsync(ctx, "erin");
         Thread.sleep(50);
         ctx.cancel("stopped", JobContextImpl.CancelCause.SERVER);
         assertThatThrownBy(() -> erin.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(AgentException.class)
                 .hasMessageContaining("cancelled");
+    }
+
+    private static CompletableFuture<RemoteParticipant> waitAsync(JobContextImpl ctx, String identity) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return ctx.waitForParticipant(identity, Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private void awaitLog(String entry) throws InterruptedException {

@@ -75,6 +75,28 @@ class AgentRoomJobsTest extends RoomTestBase {
         assertThat(worker.awaitReady(It.WAIT)).isTrue();
     }
 
+    /** A room job that hands out its context and stays until cancelled, with the given room options. */
+    private static final class Staying implements RoomHandler {
+        private final BlockingQueue<JobContext> running;
+        private final RoomOptions options;
+
+        Staying(BlockingQueue<JobContext> running, RoomOptions options) {
+            this.running = running;
+            this.options = options;
+        }
+
+        @Override
+        public void onRoomJob(JobContext ctx, Room room) throws Exception {
+            running.add(ctx);
+            ctx.awaitCancellation();
+        }
+
+        @Override
+        public RoomOptions roomOptions() {
+            return options;
+        }
+    }
+
     private String awaitEnd() throws InterruptedException {
         String e = ended.poll(It.WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(e).as("a job ended").isNotNull();
@@ -245,18 +267,9 @@ class AgentRoomJobsTest extends RoomTestBase {
     @Test
     void aLostRoomEndsTheJobAsFailedWithTheReason() throws Exception {
         BlockingQueue<JobContext> running = new ArrayBlockingQueue<>(1);
-        startWorker(new RoomHandler() {
-            @Override
-            public void onRoomJob(JobContext ctx, Room room) throws Exception {
-                running.add(ctx);
-                ctx.awaitCancellation();
-            }
-
-            @Override
-            public RoomOptions roomOptions() {
-                return RoomOptions.builder().maxReconnectAttempts(0).build();   // a lost connection stays lost
-            }
-        }, JobType.ROOM, "fragile");
+        // a lost connection stays lost
+        startWorker(new Staying(running, RoomOptions.builder().maxReconnectAttempts(0).build()), JobType.ROOM,
+                "fragile");
         server.createDispatch(roomName, "fragile", "");
         JobContext ctx = poll(running);
         assertThat(DevServerTestHooks.dropSignalConnection(server, roomName, ctx.participantIdentity())).isEqualTo(1);
@@ -268,23 +281,12 @@ class AgentRoomJobsTest extends RoomTestBase {
     void terminationAndStopNowLeaveTheRoom() throws Exception {
         BlockingQueue<String> disconnects = new ArrayBlockingQueue<>(4);
         BlockingQueue<JobContext> running = new ArrayBlockingQueue<>(2);
-        startWorker(new RoomHandler() {
+        startWorker(new Staying(running, RoomOptions.builder().addListener(new RoomListener() {
             @Override
-            public void onRoomJob(JobContext ctx, Room room) throws Exception {
-                running.add(ctx);
-                ctx.awaitCancellation();
+            public void onDisconnected(Room room, DisconnectReason reason) {
+                disconnects.add(room.localParticipant().identity() + " " + reason);
             }
-
-            @Override
-            public RoomOptions roomOptions() {
-                return RoomOptions.builder().addListener(new RoomListener() {
-                    @Override
-                    public void onDisconnected(Room room, DisconnectReason reason) {
-                        disconnects.add(room.localParticipant().identity() + " " + reason);
-                    }
-                }).build();
-            }
-        }, JobType.ROOM, "stayer");
+        }).build()), JobType.ROOM, "stayer");
         String first = server.createDispatch(roomName, "stayer", "");
         JobContext one = poll(running);
         RoomRecorder user = new RoomRecorder();
