@@ -6,6 +6,8 @@ import io.livekit.agents.room.AudioFrame;
 import io.livekit.agents.room.AudioStream;
 import java.nio.ShortBuffer;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Converted PCM of one remote audio track: an {@link AudioTrackSink} on WebRTC's audio thread remixes and resamples
@@ -13,6 +15,7 @@ import java.time.Duration;
  * sink never blocks: when full, the oldest frames are dropped and counted.
  */
 final class AudioStreamImpl implements AudioStream, AudioTrackSink {
+  private static final Logger LOG = LoggerFactory.getLogger(AudioStreamImpl.class);
   private final AudioTrack track;
   private final int sampleRate;
   private final int channels;
@@ -20,6 +23,7 @@ final class AudioStreamImpl implements AudioStream, AudioTrackSink {
   private final PcmConverter converter;
   private final PcmRing ring;
   private final Runnable onClose;
+  private long conversionFailures; // WebRTC's audio thread only
 
   AudioStreamImpl(AudioTrack track, int sampleRate, int channels, int capacity, Runnable onClose) {
     this.track = track;
@@ -34,10 +38,17 @@ final class AudioStreamImpl implements AudioStream, AudioTrackSink {
   /** Called by WebRTC's audio thread with 10 ms of PCM. Must not block. */
   @Override
   public void onData(byte[] data, int bitsPerSample, int rate, int ch, int frames) {
-    synchronized (converter) {
-      ShortBuffer pcm = converter.convert(data, bitsPerSample, rate, ch, frames);
-      if (pcm != null) {
-        ring.offer(pcm);
+    try {
+      synchronized (converter) {
+        ShortBuffer pcm = converter.convert(data, bitsPerSample, rate, ch, frames);
+        if (pcm != null) {
+          ring.offer(pcm);
+        }
+      }
+    } catch (RuntimeException e) { // never into WebRTC's audio thread: drop the block, say so once
+      if (conversionFailures++ == 0) {
+        LOG.warn("converting received audio ({} Hz, {} ch) to {} Hz, {} ch failed; the block is dropped: {}", rate,
+            ch, sampleRate, channels, e.toString());
       }
     }
   }
