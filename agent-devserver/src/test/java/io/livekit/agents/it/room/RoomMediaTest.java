@@ -351,6 +351,16 @@ class RoomMediaTest extends RoomTestBase {
     }
 
     @Test
+    void aPublisherAloneInItsRoomIsAnnouncedAsSpeaking() throws Exception {
+        // nobody subscribes, so the server forwards nothing: it must still take the audio in to measure it
+        RoomRecorder a = new RoomRecorder();
+        Room agent = join("agent", a);
+        media.publishTone(agent);
+        a.await("speakers:[agent]");
+        assertThat(agent.localParticipant().isSpeaking()).isTrue();
+    }
+
+    @Test
     void aRefusedTokenFailsWithAClearError() {
         String bad = io.livekit.agents.internal.auth.LiveKitTokens.sign(server.apiKey(), "another-secret-entirely",
                 "x", Map.of("video", Map.of("roomJoin", true, "room", roomName)), Duration.ofMinutes(5));
