@@ -167,6 +167,8 @@ class WorkerJobLifecycleTest extends WorkerTestBase {
         await("refused after the decision timeout", () -> !rec.answers.isEmpty());
         assertThat(rec.answers.get(0).getAvailable()).isFalse();
         assertThat(rec.answers.get(0).getTerminate()).isFalse();
+        // listener events arrive on the worker's event thread, possibly after the server saw the answer
+        await("rejection event", () -> !events.rejections.isEmpty());
         assertThat(events.rejections).singleElement().asString().contains("did not answer within 300 ms");
         await("the late decision came", lateAnswerGiven::get);
         Thread.sleep(200);
@@ -176,6 +178,7 @@ class WorkerJobLifecycleTest extends WorkerTestBase {
         server.createDispatch("broken", "ponder", "");
         await("throwing decision refused", () -> rec.answers.size() == 2);
         assertThat(rec.answers.get(1).getAvailable()).isFalse();
+        await("second rejection event", () -> events.rejections.size() == 2);
         assertThat(events.rejections.get(1)).contains("cannot decide");
 
         String ok = server.createDispatch("fine", "ponder", "");
