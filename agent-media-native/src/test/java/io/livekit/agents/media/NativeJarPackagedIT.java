@@ -59,6 +59,8 @@ class NativeJarPackagedIT {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xcheck:jni");
+    // What a user on JDK 24+ adds to keep System.load free of JEP 472's warning (see README).
+    cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.addAll(List.of(props));
     cmd.add("-cp");
     cmd.add(String.join(File.pathSeparator, classPath));
