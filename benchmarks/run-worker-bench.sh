@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 ensure_java_and_maven
 # shellcheck source=/dev/null
-. scripts/prereqs.d/40-node.sh
+. scripts/prereqs.d/40-node.test.sh
 
 java_bin=java
 [ -n "${JAVA_HOME:-}" ] && java_bin="$JAVA_HOME/bin/java"
