@@ -60,7 +60,7 @@ class BrowserConformanceTest {
         Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
         if (!Files.isExecutable(chromium)) {
             throw new IllegalStateException("Chromium is not installed at " + chromium + ": install Debian's chromium"
-                    + " package (scripts/prereqs.d/50-chromium.sh does) or set CHROMIUM");
+                    + " package (scripts/prereqs.d/50-chromium.test.sh does) or set CHROMIUM");
         }
         server = RtcEnv.server().build().start();
         byte[] page = Files.readAllBytes(project.resolve("browser-page.html"));
