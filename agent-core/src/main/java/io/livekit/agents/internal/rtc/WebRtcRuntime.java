@@ -3,14 +3,11 @@ package io.livekit.agents.internal.rtc;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import io.livekit.agents.AgentException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The process-wide WebRTC factory, made on first use: webrtc-java's natives, a headless audio device (started
- * BEFORE the factory is created: libwebrtc aborts the JVM otherwise, and kept recording by the daemon thread
- * {@code lk-webrtc-audio-device}, see {@link #get()}) and one {@link PeerConnectionFactory}.
+ * BEFORE the factory is created: libwebrtc aborts the JVM otherwise; see {@link #get()}) and one
+ * {@link PeerConnectionFactory}.
  * Loading happens here, never in a static initializer of a user-facing class, so a machine without the natives
  * gets a clear {@link AgentException} instead of a {@code NoClassDefFoundError}.
  */
@@ -26,17 +23,6 @@ final class WebRtcRuntime {
     this.factory = factory;
   }
 
-  /** How often the audio device's recording is restarted if libwebrtc stopped it: the longest possible audio gap. */
-  private static final long KEEP_RECORDING_MILLIS = 100;
-
-  /** Restarts the device's recording whenever libwebrtc stopped it (a no-op while it runs). */
-  private static void keepRecording(HeadlessAudioDeviceModule adm) {
-    ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor(
-        NamedThreads.factory("lk-webrtc-audio-device", null));
-    keeper.scheduleWithFixedDelay(adm::startRecording, KEEP_RECORDING_MILLIS, KEEP_RECORDING_MILLIS,
-        TimeUnit.MILLISECONDS);
-  }
-
   /** The runtime, created on first call. Throws {@code MEDIA_UNAVAILABLE} with the cause and the fix. */
   static synchronized WebRtcRuntime get() {
     if (instance != null) {
@@ -47,13 +33,15 @@ final class WebRtcRuntime {
         HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
         // The device must be started before the factory exists (see docs/toolchain.md: a never-started headless
         // device aborts the JVM), and on its recording side: webrtc-java 0.14's headless device pulls received
-        // audio (decoded remote audio through the mixer into our AudioTrackSinks) only while its recording runs.
-        // libwebrtc stops that recording when the last local audio track stops sending, which would leave a
-        // client that only listens, or stopped publishing, without any incoming audio; so it is kept running.
+        // audio (decoded remote audio through the mixer into our AudioTrackSinks) from its capture thread, which
+        // runs only while recording. Started here, it runs from the start, so a client that only listens receives
+        // audio (with the playout side started instead, it received none). Known limit of that device: libwebrtc
+        // stops the recording when the last local audio track of the process stops sending, and from then on a
+        // process whose clients only listen receives no audio until one of them sends again. Restarting it from
+        // another thread is not safe (it races libwebrtc's own stop and can deadlock).
         adm.initRecording();
         adm.startRecording();
         instance = new WebRtcRuntime(adm, new PeerConnectionFactory(adm));
-        keepRecording(adm);
         return instance;
       } catch (Throwable t) {
         failure = t;
