@@ -349,7 +349,7 @@ class SignalProtocolTest {
         garbage.ws.sendBytes(new byte[] {(byte) 0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 1});
         WsClient.Closed closed = garbage.awaitClose();
         assertThat(closed.code()).isEqualTo(1007);
-        assertThat(closed.reason()).contains("protobuf");
+        assertThat(closed.reason()).contains("cannot parse");
 
         RawSignal huge = join("huge");
         huge.next(SignalResponse.MessageCase.JOIN);

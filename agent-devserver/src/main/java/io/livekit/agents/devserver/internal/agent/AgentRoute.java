@@ -10,15 +10,9 @@ import io.livekit.agents.internal.auth.TokenException;
 import io.livekit.agents.internal.auth.VerifiedToken;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +49,7 @@ public final class AgentRoute implements HttpRoute {
     @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
         String remote = WebSockets.describe(ctx.channel().remoteAddress());
-        boolean upgrade = req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
-                && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
-        if (!upgrade) {
+        if (!WebSockets.isUpgrade(req)) {
             HttpResponses.text(ctx, HttpUtil.isKeepAlive(req), HttpResponseStatus.NOT_FOUND,
                     "/agent only accepts WebSocket upgrades from agent workers");
             return;
@@ -88,24 +80,9 @@ public final class AgentRoute implements HttpRoute {
                 // like LiveKit: an unparsable value means the current protocol
             }
         }
-        String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
-        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory("ws://" + host + path, null,
-                WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(maxMessageBytes)
-                        .allowExtensions(false)
-                        .allowMaskMismatch(true)
-                        .closeOnProtocolViolation(false)
-                        .build());
-        WebSocketServerHandshaker handshaker = factory.newHandshaker(req);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return;
-        }
         AgentSocketHandler handler = new AgentSocketHandler(dispatcher, pingInterval, maxMessageBytes, remote);
         handler.attach(new WorkerSession(handler, token.apiKey(), auth.secretFor(token.apiKey()), protocol));
-        handshaker.handshake(ctx.channel(), req);
-        ctx.pipeline().replace(ctx.handler(), "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
-        ctx.pipeline().addLast("agent-worker", handler);
+        WebSockets.upgrade(ctx, req, path, maxMessageBytes, handler);
     }
 
     private void refuse(ChannelHandlerContext ctx, String remote, String reason) {

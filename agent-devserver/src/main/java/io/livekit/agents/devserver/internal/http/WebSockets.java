@@ -1,7 +1,17 @@
 package io.livekit.agents.devserver.internal.http;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -26,6 +36,37 @@ public final class WebSockets {
         ch.eventLoop().schedule(() -> {
             ch.close();
         }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether a request asks for a WebSocket upgrade. */
+    public static boolean isUpgrade(HttpRequest req) {
+        return req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    /**
+     * Upgrades the connection of {@code ctx} (the router's handler) to a WebSocket whose messages are aggregated up to
+     * {@code maxMessageBytes} and handed to {@code handlers}, added after the aggregator in order. Answers 426 and
+     * returns false for a WebSocket version this server does not speak.
+     */
+    public static boolean upgrade(ChannelHandlerContext ctx, FullHttpRequest req, String path, int maxMessageBytes,
+                                  ChannelHandler... handlers) {
+        String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory("ws://" + host + path, null,
+                WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(maxMessageBytes)
+                        .allowExtensions(false)
+                        .allowMaskMismatch(true)
+                        .closeOnProtocolViolation(false)
+                        .build()).newHandshaker(req);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return false;
+        }
+        handshaker.handshake(ctx.channel(), req);
+        ctx.pipeline().replace(ctx.handler(), "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
+        ctx.pipeline().addLast(handlers);
+        return true;
     }
 
     /** A peer's address as {@code host:port}. */

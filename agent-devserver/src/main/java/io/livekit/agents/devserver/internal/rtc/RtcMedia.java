@@ -5,31 +5,25 @@ import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
 /**
  * The dev server's own WebRTC stack: a headless audio device and one {@link PeerConnectionFactory}, made on the
  * first room join and disposed when the server closes. It is separate from the room client's factory, so a test
  * JVM that runs both keeps the two sides apart (each factory has its own network and signalling threads).
  *
  * <p>The audio device is started before the factory exists (libwebrtc aborts the JVM otherwise), on its recording
- * side, and kept recording by the daemon thread {@code lk-devserver-audio-device}: webrtc-java 0.14's headless
- * device pulls received audio through the mixer only while its recording runs, and that pull is how a received
- * track reaches the senders that forward it and the level meters of the active-speaker updates. libwebrtc stops the
- * recording whenever the server no longer sends any audio (nobody subscribes), which would stop both.
+ * side: webrtc-java 0.14's headless device pulls received audio through the mixer from its capture thread, which
+ * runs only while recording, and that pull is how a received track reaches the senders that forward it and the
+ * level meters of the active-speaker updates. Started here it runs from the first join, so a publisher alone in its
+ * room is measured. Known limit of that device: libwebrtc stops the recording when the server's last forwarded audio
+ * track stops (the last audio subscriber left); until a new subscriber makes it forward audio again, no speaker
+ * updates are sent. (Restarting the recording from another thread races libwebrtc's own stop and can deadlock.)
  * Thread-safe.
  */
 public final class RtcMedia implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RtcMedia.class);
 
-    /** How often the recording is restarted if libwebrtc stopped it: the longest possible gap in received audio. */
-    private static final long KEEP_RECORDING_MILLIS = 100;
-
     private HeadlessAudioDeviceModule audioDevice;
-    private ScheduledExecutorService keeper;
     private PeerConnectionFactory factory;
     private String failure;
     private boolean closed;
@@ -53,13 +47,6 @@ public final class RtcMedia implements AutoCloseable {
                 adm.startRecording();
                 audioDevice = adm;
                 factory = new PeerConnectionFactory(adm);
-                keeper = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "lk-devserver-audio-device");
-                    t.setDaemon(true);
-                    return t;
-                });
-                keeper.scheduleWithFixedDelay(adm::startRecording, KEEP_RECORDING_MILLIS, KEEP_RECORDING_MILLIS,
-                        TimeUnit.MILLISECONDS);
                 LOG.debug("WebRTC media stack started");
                 return factory;
             } catch (Throwable t) {
@@ -97,15 +84,6 @@ public final class RtcMedia implements AutoCloseable {
             return;
         }
         closed = true;
-        if (keeper != null) {
-            keeper.shutdownNow();
-            try {
-                keeper.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            keeper = null;
-        }
         if (factory != null) {
             try {
                 factory.dispose();

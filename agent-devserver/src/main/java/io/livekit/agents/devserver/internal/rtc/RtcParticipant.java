@@ -3,7 +3,6 @@ package io.livekit.agents.devserver.internal.rtc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCBundlePolicy;
@@ -23,7 +22,6 @@ import dev.onvoid.webrtc.RTCRtpSender;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
-import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
 import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitModels.TrackInfo;
@@ -43,6 +41,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
+
+import static io.livekit.agents.devserver.internal.rtc.SdpCallbacks.applied;
+import static io.livekit.agents.devserver.internal.rtc.SdpCallbacks.created;
 
 /**
  * One participant session of a live room, server side, in LiveKit's dual peer connection mode: the client offers on
@@ -616,35 +617,6 @@ final class RtcParticipant {
             return null;
         }
         return new RTCSessionDescription(expected, d.getSdp());
-    }
-
-    private static CreateSessionDescriptionObserver created(Consumer<RTCSessionDescription> then,
-                                                            Consumer<String> failed) {
-        return new CreateSessionDescriptionObserver() {
-            @Override
-            public void onSuccess(RTCSessionDescription d) {
-                then.accept(d);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                failed.accept(error);
-            }
-        };
-    }
-
-    private static SetSessionDescriptionObserver applied(Runnable then, Consumer<String> failed) {
-        return new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                then.run();
-            }
-
-            @Override
-            public void onFailure(String error) {
-                failed.accept(error);
-            }
-        };
     }
 
     @Override

@@ -11,16 +11,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import livekit.LivekitModels.DisconnectReason;
 import livekit.LivekitRtc.LeaveRequest;
@@ -91,9 +85,7 @@ public final class RtcRoute implements HttpRoute {
             return;
         }
         boolean validate = path.equals("/rtc/validate");
-        boolean upgrade = req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
-                && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
-        if (!validate && !upgrade) {
+        if (!validate && !WebSockets.isUpgrade(req)) {
             HttpResponses.textAnyOrigin(ctx, keepAlive, HttpResponseStatus.NOT_FOUND,
                     "/rtc only accepts WebSocket upgrades from room clients");
             return;
@@ -169,27 +161,15 @@ public final class RtcRoute implements HttpRoute {
             HttpResponses.textAnyOrigin(ctx, keepAlive, HttpResponseStatus.OK, "success");
             return;
         }
-        String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory("ws://" + host + "/rtc", null,
-                WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(settings.maxMessageBytes())
-                        .allowExtensions(false)
-                        .allowMaskMismatch(true)
-                        .closeOnProtocolViolation(false)
-                        .build()).newHandshaker(req);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch);
-            return;
-        }
         RtcRoom room = admission.room();
         SignalSocket socket = room != null ? room.newSocket(params.remote())
                 : new SignalSocket(IGNORE, params.remote(), settings.maxMessageBytes());
-        handshaker.handshake(ch, req);
-        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 4 << 20));
         int idleSeconds = settings.pingTimeout() + settings.pingInterval();
-        ctx.pipeline().replace(ctx.handler(), "ws-aggregator", new WebSocketFrameAggregator(settings.maxMessageBytes()));
-        ctx.pipeline().addLast("signal-idle", new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS));
-        ctx.pipeline().addLast("signal", socket);
+        if (!WebSockets.upgrade(ctx, req, "/rtc", settings.maxMessageBytes(),
+                new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS), socket)) {
+            return;
+        }
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 4 << 20));
         if (room == null) {
             // a resume into a room this server has no live state for (it restarted, or the room closed)
             LOG.info("declining the resume of {} in room '{}': the server does not know the session", grant.identity(),
