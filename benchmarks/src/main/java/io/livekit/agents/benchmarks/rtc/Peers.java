@@ -14,6 +14,7 @@ import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import io.livekit.agents.devserver.internal.rtc.SdpCallbacks;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -104,31 +105,11 @@ final class Peers implements AutoCloseable {
     }
 
     private static CreateSessionDescriptionObserver created(CompletableFuture<RTCSessionDescription> f) {
-        return new CreateSessionDescriptionObserver() {
-            @Override
-            public void onSuccess(RTCSessionDescription d) {
-                f.complete(d);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                f.completeExceptionally(new IllegalStateException(error));
-            }
-        };
+        return SdpCallbacks.created(f::complete, e -> f.completeExceptionally(new IllegalStateException(e)));
     }
 
     private static SetSessionDescriptionObserver applied(CompletableFuture<Void> f) {
-        return new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                f.complete(null);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                f.completeExceptionally(new IllegalStateException(error));
-            }
-        };
+        return SdpCallbacks.applied(() -> f.complete(null), e -> f.completeExceptionally(new IllegalStateException(e)));
     }
 
     @Override
