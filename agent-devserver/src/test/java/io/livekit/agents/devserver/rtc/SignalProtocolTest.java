@@ -3,7 +3,6 @@ package io.livekit.agents.devserver.rtc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCConfiguration;
@@ -17,6 +16,7 @@ import io.livekit.agents.devserver.DevServer;
 import io.livekit.agents.devserver.DevServerListener;
 import io.livekit.agents.devserver.TestSupport;
 import io.livekit.agents.devserver.WsClient;
+import io.livekit.agents.devserver.internal.rtc.SdpCallbacks;
 import io.livekit.agents.it.room.RtcEnv;
 import livekit.LivekitModels.DisconnectReason;
 import livekit.LivekitModels.ParticipantInfo;
@@ -249,8 +249,8 @@ class SignalProtocolTest {
     /** A real publisher offer (a data channel only) from a webrtc-java peer connection of the test's own. */
     private static String clientOffer() throws Exception {
         HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
-        adm.initPlayout();
-        adm.startPlayout();
+        adm.initRecording();
+        adm.startRecording();
         PeerConnectionFactory f = new PeerConnectionFactory(adm);
         RTCPeerConnection pc = f.createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
             @Override
@@ -260,22 +260,13 @@ class SignalProtocolTest {
         try {
             pc.createDataChannel("_reliable", new RTCDataChannelInit());
             CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
-            pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
-                @Override
-                public void onSuccess(RTCSessionDescription d) {
-                    offer.complete(d);
-                }
-
-                @Override
-                public void onFailure(String error) {
-                    offer.completeExceptionally(new IllegalStateException(error));
-                }
-            });
+            pc.createOffer(new RTCOfferOptions(), SdpCallbacks.created(offer::complete,
+                    error -> offer.completeExceptionally(new IllegalStateException(error))));
             return offer.get(10, TimeUnit.SECONDS).sdp;
         } finally {
             pc.close();
             f.dispose();
-            adm.stopPlayout();
+            adm.stopRecording();
             adm.dispose();
         }
     }
