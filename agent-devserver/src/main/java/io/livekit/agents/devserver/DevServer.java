@@ -436,6 +436,11 @@ public final class DevServer implements AutoCloseable {
         return await(dispatcher.call(() -> dispatcher.liveRoom(room)).dropSignal(identity));
     }
 
+    /** Forgets a participant as a restarted server would: its connection drops and its resume is declined (tests). */
+    int forgetParticipant(String room, String identity) {
+        return await(dispatcher.call(() -> dispatcher.liveRoom(room)).forget(identity));
+    }
+
     private static <T> T await(CompletableFuture<T> f) {
         try {
             return f.get(30, TimeUnit.SECONDS);

@@ -15,4 +15,14 @@ public final class DevServerTestHooks {
     public static int dropSignalConnection(DevServer server, String room, String identity) {
         return server.dropSignalConnection(room, identity);
     }
+
+    /**
+     * Forgets a room participant as a restarted server would: its signalling connection drops without a leave and
+     * the server no longer knows its session, so its resume is declined with Leave{STATE_MISMATCH, RECONNECT}.
+     *
+     * @return how many sessions were forgotten
+     */
+    public static int forgetParticipant(DevServer server, String room, String identity) {
+        return server.forgetParticipant(room, identity);
+    }
 }

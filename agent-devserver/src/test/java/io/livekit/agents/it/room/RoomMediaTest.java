@@ -260,6 +260,33 @@ class RoomMediaTest extends RoomTestBase {
     }
 
     @Test
+    void aDeclinedResumeEndsInAFullRejoinThatRepublishes() throws Exception {
+        RoomRecorder a = new RoomRecorder();
+        RoomRecorder b = new RoomRecorder();
+        Room agent = join("agent", a);
+        join("user", b);
+        LocalTrackPublication pub = media.publishTone(agent);
+        assertThat(b.awaitTrack(RemoteAudioTrack.class).sid()).isEqualTo(pub.sid());
+        String sidBefore = agent.localParticipant().sid();
+        String trackBefore = pub.sid();
+
+        // the server forgets the session while the connection drops: the client's resume gets
+        // Leave{STATE_MISMATCH, RECONNECT}, and it rejoins as a new session
+        assertThat(DevServerTestHooks.forgetParticipant(server, roomName, "agent")).isEqualTo(1);
+        a.await("reconnecting");
+        a.await("reconnected");
+        assertThat(agent.localParticipant().sid()).as("a full rejoin is a new session").isNotEqualTo(sidBefore);
+        b.await("left:agent");
+        b.await("joined:agent");
+        RemoteAudioTrack again = b.awaitTrack(RemoteAudioTrack.class);
+        assertThat(again.sid()).as("republished under a new sid").isNotEqualTo(trackBefore)
+                .isEqualTo(pub.sid());
+        try (AudioStream s = again.openStream(48000, 1)) {
+            assertThat(Media.measureTone(s)[1]).isBetween(420.0, 460.0);
+        }
+    }
+
+    @Test
     void rejoinsAsANewSessionAfterAServerRestartAndRepublishes() throws Exception {
         RoomRecorder a = new RoomRecorder();
         RoomRecorder b = new RoomRecorder();

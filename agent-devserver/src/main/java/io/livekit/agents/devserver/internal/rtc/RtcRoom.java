@@ -1005,6 +1005,28 @@ public final class RtcRoom implements SignalSocket.Receiver {
     }
 
     /**
+     * For tests: forgets the sessions of {@code identity} as a restarted server would (no Leave, connection dropped),
+     * so that their resume is declined.
+     */
+    public CompletableFuture<Integer> forget(String identity) {
+        return call(() -> {
+            int n = 0;
+            for (RtcParticipant p : List.copyOf(participants.values())) {
+                if (p.identity.equals(identity)) {
+                    if (p.socket != null) {
+                        sockets.remove(p.socket);
+                        p.socket.abort("forgotten by the server (test)");
+                        p.socket = null;
+                    }
+                    remove(p, DisconnectReason.SIGNAL_CLOSE, false, false);
+                    n++;
+                }
+            }
+            return n;
+        });
+    }
+
+    /**
      * Closes the room: every participant gets Leave with {@code reason} (none when {@code reason} is {@code null}: the
      * server went away) and is removed, then the room's thread ends.
      *
