@@ -239,6 +239,7 @@ class WorkerReconnectTest {
         assertThat(events.events).filteredOn(e -> e.startsWith("disconnected"))
                 .containsExactly("disconnected CONNECTION_FAILED attempt 2", "disconnected CONNECTION_FAILED attempt 3",
                         "disconnected CONNECTION_FAILED attempt 4 giving up");
+        await("final status event delivered", () -> events.statuses.contains(WorkerStatus.STOPPED));
         assertThat(events.statuses).containsExactly(WorkerStatus.STOPPED);
     }
 }
