@@ -480,18 +480,7 @@ int AudioJitterBuffer::pull(int64_t nowNs, int16_t* pcm, int capacitySamples) {
 
 void AudioJitterBuffer::getStats(AudioJitterBufferStats* out) const {
   *out = stats_;
-  const PacketBufferCounters& c = packets_.counters();
-  out->packetsReceived = c.packetsReceived;
-  out->packetsLost = packets_.packetsLost();
-  out->packetsDuplicated = c.packetsDuplicated;
-  out->packetsLate = c.packetsLate;
-  out->packetsDiscarded = c.packetsDuplicated + c.packetsLate + c.packetsOverflowDropped + c.packetsTooLarge;
-  out->packetsReordered = c.packetsReordered;
-  out->maxReorderDistance = c.maxReorderDistance;
-  out->packetsInvalid = invalid_;
-  out->resets = c.resets;
-  out->bufferFlushes = c.bufferFlushes;
-  out->jitterMs = packets_.jitterMs();
+  fillPacketStats(packets_, invalid_, out);
   out->targetDelayMs = targetDelayMs();
   out->minimumDelayMs = std::max(config_.minDelayMs, minDelayOverrideMs_);
   out->maxRelativeDelayMs = static_cast<double>(estimator_.maxRelativeDelayNs()) / kNsPerMs;

@@ -400,18 +400,7 @@ int VideoJitterBuffer::popFrame(int64_t nowNs, uint8_t* out, int capacity, Video
 
 void VideoJitterBuffer::getStats(VideoJitterBufferStats* out) const {
   *out = stats_;
-  const PacketBufferCounters& c = packets_.counters();
-  out->packetsReceived = c.packetsReceived;
-  out->packetsLost = packets_.packetsLost();
-  out->packetsDuplicated = c.packetsDuplicated;
-  out->packetsLate = c.packetsLate;
-  out->packetsDiscarded = c.packetsDuplicated + c.packetsLate + c.packetsOverflowDropped + c.packetsTooLarge;
-  out->packetsReordered = c.packetsReordered;
-  out->maxReorderDistance = c.maxReorderDistance;
-  out->packetsInvalid = invalid_;
-  out->resets = c.resets;
-  out->bufferFlushes = c.bufferFlushes;
-  out->jitterMs = packets_.jitterMs();
+  fillPacketStats(packets_, invalid_, out);
   if (waitingKeyFrame_ && waitActive_ && lastNowNs_ > waitStartNs_) {
     out->waitingForKeyFrameMs += (lastNowNs_ - waitStartNs_) / kNsPerMs;
   }

@@ -160,6 +160,24 @@ class PacketBuffer {
   PacketBufferCounters counters_;
 };
 
+// Copies the packet-level statistics every jitter buffer reports (WebRTC names) from `packets` into `out`,
+// a stats struct with those fields; `invalid` counts inputs that were not valid RTP.
+template <typename Stats>
+void fillPacketStats(const PacketBuffer& packets, int64_t invalid, Stats* out) {
+  const PacketBufferCounters& c = packets.counters();
+  out->packetsReceived = c.packetsReceived;
+  out->packetsLost = packets.packetsLost();
+  out->packetsDuplicated = c.packetsDuplicated;
+  out->packetsLate = c.packetsLate;
+  out->packetsDiscarded = c.packetsDuplicated + c.packetsLate + c.packetsOverflowDropped + c.packetsTooLarge;
+  out->packetsReordered = c.packetsReordered;
+  out->maxReorderDistance = c.maxReorderDistance;
+  out->packetsInvalid = invalid;
+  out->resets = c.resets;
+  out->bufferFlushes = c.bufferFlushes;
+  out->jitterMs = packets.jitterMs();
+}
+
 }  // namespace lkmedia
 
 #endif  // LKMEDIA_PACKET_BUFFER_H
