@@ -200,30 +200,11 @@ final class PeerTransport {
   }
 
   private static CreateSessionDescriptionObserver observer(CompletableFuture<RTCSessionDescription> f) {
-    return new CreateSessionDescriptionObserver() {
-      @Override
-      public void onSuccess(RTCSessionDescription d) {
-        f.complete(d);
-      }
-
-      @Override
-      public void onFailure(String error) {
-        f.completeExceptionally(new IllegalStateException(error));
-      }
-    };
+    return SdpCallbacks.created(f::complete, error -> f.completeExceptionally(new IllegalStateException(error)));
   }
 
   private static SetSessionDescriptionObserver setObserver(CompletableFuture<Void> f) {
-    return new SetSessionDescriptionObserver() {
-      @Override
-      public void onSuccess() {
-        f.complete(null);
-      }
-
-      @Override
-      public void onFailure(String error) {
-        f.completeExceptionally(new IllegalStateException(error));
-      }
-    };
+    return SdpCallbacks.applied(() -> f.complete(null),
+        error -> f.completeExceptionally(new IllegalStateException(error)));
   }
 }

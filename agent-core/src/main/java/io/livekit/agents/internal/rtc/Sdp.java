@@ -8,14 +8,17 @@ import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import livekit.LivekitRtc.SessionDescription;
 
-/** Conversions between LiveKit's signal messages and webrtc-java's SDP and ICE types. */
-final class Sdp {
+/**
+ * Conversions between LiveKit's signal messages and webrtc-java's SDP and ICE types. Internal: shared by the room
+ * client and the dev server.
+ */
+public final class Sdp {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Sdp() {
   }
 
-  static SessionDescription toProto(RTCSessionDescription d, int id) {
+  public static SessionDescription toProto(RTCSessionDescription d, int id) {
     String type = switch (d.sdpType) {
       case OFFER -> "offer";
       case ANSWER -> "answer";
@@ -25,7 +28,7 @@ final class Sdp {
     return SessionDescription.newBuilder().setType(type).setSdp(d.sdp).setId(id).build();
   }
 
-  static RTCSessionDescription fromProto(SessionDescription d) {
+  public static RTCSessionDescription fromProto(SessionDescription d) {
     RTCSdpType type = switch (d.getType()) {
       case "offer" -> RTCSdpType.OFFER;
       case "answer" -> RTCSdpType.ANSWER;
@@ -37,7 +40,7 @@ final class Sdp {
   }
 
   /** The full RTCIceCandidateInit JSON LiveKit expects: candidate, sdpMid, sdpMLineIndex (never null). */
-  static String candidateToJson(RTCIceCandidate c) {
+  public static String candidateToJson(RTCIceCandidate c) {
     ObjectNode n = JSON.createObjectNode();
     n.put("candidate", c.sdp);
     n.put("sdpMid", c.sdpMid == null ? "0" : c.sdpMid);
@@ -46,7 +49,7 @@ final class Sdp {
   }
 
   /** Parses a trickled candidate; returns null for an end-of-candidates marker (empty candidate). */
-  static RTCIceCandidate candidateFromJson(String json) {
+  public static RTCIceCandidate candidateFromJson(String json) {
     JsonNode n;
     try {
       n = JSON.readTree(json);
@@ -69,7 +72,7 @@ final class Sdp {
    * The stream id of the {@code a=msid} line of the media section with this mid, or null. webrtc-java does not give
    * stream ids of remote tracks, so they are read from the remote SDP.
    */
-  static String msidStreamForMid(String sdp, String mid) {
+  public static String msidStreamForMid(String sdp, String mid) {
     if (sdp == null || mid == null) {
       return null;
     }
@@ -94,7 +97,7 @@ final class Sdp {
   }
 
   /** The track sid packed into a LiveKit stream id ({@code PA_x|TR_y}), else the track id if it is a sid. */
-  static String trackSidFromStream(String streamId, String trackId) {
+  public static String trackSidFromStream(String streamId, String trackId) {
     if (streamId != null) {
       int bar = streamId.indexOf('|');
       if (bar >= 0) {
@@ -108,7 +111,7 @@ final class Sdp {
   }
 
   /** The participant sid packed into a LiveKit stream id, or null. */
-  static String participantSidFromStream(String streamId) {
+  public static String participantSidFromStream(String streamId) {
     if (streamId == null) {
       return null;
     }

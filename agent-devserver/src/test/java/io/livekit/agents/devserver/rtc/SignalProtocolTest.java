@@ -16,7 +16,7 @@ import io.livekit.agents.devserver.DevServer;
 import io.livekit.agents.devserver.DevServerListener;
 import io.livekit.agents.devserver.TestSupport;
 import io.livekit.agents.devserver.WsClient;
-import io.livekit.agents.devserver.internal.rtc.SdpCallbacks;
+import io.livekit.agents.internal.rtc.SdpCallbacks;
 import io.livekit.agents.it.room.RtcEnv;
 import livekit.LivekitModels.DisconnectReason;
 import livekit.LivekitModels.ParticipantInfo;

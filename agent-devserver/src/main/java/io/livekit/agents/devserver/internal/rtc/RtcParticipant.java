@@ -1,8 +1,5 @@
 package io.livekit.agents.devserver.internal.rtc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCBundlePolicy;
@@ -23,6 +20,7 @@ import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
+import io.livekit.agents.internal.rtc.Sdp;
 import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitModels.TrackInfo;
 import livekit.LivekitRtc.AddTrackRequest;
@@ -42,8 +40,8 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 
-import static io.livekit.agents.devserver.internal.rtc.SdpCallbacks.applied;
-import static io.livekit.agents.devserver.internal.rtc.SdpCallbacks.created;
+import static io.livekit.agents.internal.rtc.SdpCallbacks.applied;
+import static io.livekit.agents.internal.rtc.SdpCallbacks.created;
 
 /**
  * One participant session of a live room, server side, in LiveKit's dual peer connection mode: the client offers on
@@ -57,7 +55,6 @@ import static io.livekit.agents.devserver.internal.rtc.SdpCallbacks.created;
 final class RtcParticipant {
 
     private static final Logger LOG = LoggerFactory.getLogger(RtcParticipant.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String RELIABLE = "_reliable";
     static final String LOSSY = "_lossy";
     /** Packets kept for a subscriber data channel that is not open yet. */
@@ -260,7 +257,7 @@ final class RtcParticipant {
                 if (closed || pc != sub || id != subOfferId) {
                     return;
                 }
-                send(SignalResponse.newBuilder().setOffer(toProto(offer, id)).build());
+                send(SignalResponse.newBuilder().setOffer(Sdp.toProto(offer, id)).build());
                 cancelAnswerTimer();
                 answerTimer = room.schedule(ANSWER_TIMEOUT_MILLIS, this::answerTimedOut);
             }), err -> room.post(() -> subscriberNegotiationFailed("setting the subscriber offer", err))));
@@ -389,7 +386,7 @@ final class RtcParticipant {
                     if (closed || pc != pub) {
                         return;
                     }
-                    send(SignalResponse.newBuilder().setAnswer(toProto(answer, offer.getId())).build());
+                    send(SignalResponse.newBuilder().setAnswer(Sdp.toProto(answer, offer.getId())).build());
                     answerNextOffer();
                 }), failed));
             }), failed));
@@ -427,29 +424,11 @@ final class RtcParticipant {
         }
     }
 
-    /** The full RTCIceCandidateInit JSON clients require: candidate, sdpMid and sdpMLineIndex, never null. */
-    static String candidateToJson(RTCIceCandidate c) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("candidate", c.sdp);
-        n.put("sdpMid", c.sdpMid == null ? "0" : c.sdpMid);
-        n.put("sdpMLineIndex", c.sdpMLineIndex);
-        return n.toString();
-    }
-
     /** A trickled candidate, or {@code null} for an end-of-candidates marker or malformed JSON (logged). */
-    RTCIceCandidate candidateFromJson(String json) {
+    private RTCIceCandidate candidateFromJson(String json) {
         try {
-            JsonNode n = JSON.readTree(json);
-            if (n == null || !n.isObject()) {
-                throw new IllegalArgumentException("not a JSON object");
-            }
-            String candidate = n.path("candidate").asText("");
-            if (candidate.isEmpty()) {
-                return null;
-            }
-            String mid = n.hasNonNull("sdpMid") ? n.get("sdpMid").asText() : null;
-            return new RTCIceCandidate(mid, n.path("sdpMLineIndex").asInt(0), candidate);
-        } catch (Exception e) {
+            return Sdp.candidateFromJson(json);
+        } catch (IllegalArgumentException e) {
             LOG.info("{}: ignoring a malformed ICE candidate: {}", identity, e.getMessage());
             return null;
         }
@@ -508,7 +487,7 @@ final class RtcParticipant {
 
         @Override
         public void onIceCandidate(RTCIceCandidate candidate) {
-            String json = candidateToJson(candidate);
+            String json = Sdp.candidateToJson(candidate);
             room.post(() -> {
                 if (!closed) {
                     send(SignalResponse.newBuilder().setTrickle(TrickleRequest.newBuilder()
@@ -598,16 +577,6 @@ final class RtcParticipant {
 
     // ------------------------------------------------------------------------------------------------------------
     // helpers
-
-    static SessionDescription toProto(RTCSessionDescription d, int id) {
-        String type = switch (d.sdpType) {
-            case OFFER -> "offer";
-            case ANSWER -> "answer";
-            case PR_ANSWER -> "pranswer";
-            case ROLLBACK -> "rollback";
-        };
-        return SessionDescription.newBuilder().setType(type).setSdp(d.sdp).setId(id).build();
-    }
 
     private RTCSessionDescription fromProto(SessionDescription d, RTCSdpType expected) {
         String want = expected == RTCSdpType.OFFER ? "offer" : "answer";

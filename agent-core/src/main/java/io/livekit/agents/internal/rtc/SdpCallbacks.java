@@ -1,4 +1,4 @@
-package io.livekit.agents.devserver.internal.rtc;
+package io.livekit.agents.internal.rtc;
 
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.RTCSessionDescription;
@@ -6,7 +6,10 @@ import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 
 import java.util.function.Consumer;
 
-/** webrtc-java's session description observers as lambdas. They are called on WebRTC's signalling thread. */
+/**
+ * webrtc-java's session description observers as lambdas. They are called on WebRTC's signalling thread. Internal:
+ * shared by the room client and the dev server.
+ */
 public final class SdpCallbacks {
 
     private SdpCallbacks() {
