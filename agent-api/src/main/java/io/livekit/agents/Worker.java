@@ -1,5 +1,6 @@
 package io.livekit.agents;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -36,11 +37,15 @@ public interface Worker extends AutoCloseable {
     }
 
     /**
-     * Starts connecting and registering, in the background; returns at once. Watch {@link #status()}, a
-     * {@link WorkerListener}, or wait with {@link #awaitReady(Duration)}.
+     * Starts connecting and registering, in the background; returns at once, after binding the health server's
+     * port if {@link WorkerOptions#healthPort()} asks for one. Watch {@link #status()}, a {@link WorkerListener},
+     * or wait with {@link #awaitReady(Duration)}.
      *
      * @return this worker
      * @throws IllegalStateException if it was started before
+     * @throws AgentException        {@link AgentException.Code#INVALID_CONFIGURATION} if the health server cannot
+     *                               listen on its host and port (taken, or not an address of this machine); the
+     *                               worker then stops with that {@link #failure()}
      */
     Worker start();
 
@@ -61,6 +66,13 @@ public interface Worker extends AutoCloseable {
 
     /** The load last computed by the {@link LoadCalculator}, 0..1. */
     double load();
+
+    /**
+     * The address the health server listens on, with the port it bound (the chosen one when
+     * {@link WorkerOptions#healthPort()} is 0). Empty when the server is off, before {@link #start()} and once the
+     * worker has stopped. See {@link WorkerOptions} for the endpoints.
+     */
+    Optional<InetSocketAddress> healthAddress();
 
     /** Why the worker stopped, if it stopped because of a failure (bad credentials, reconnects used up). */
     Optional<AgentException> failure();

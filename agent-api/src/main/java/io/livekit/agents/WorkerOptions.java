@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -46,7 +47,41 @@ import java.util.concurrent.ExecutorService;
  *   <tr><td>{@link #connectTimeout()}</td><td>10 s</td></tr>
  *   <tr><td>{@link #jobExecutor()}</td><td>none: a virtual thread per job where the JVM has them, else a
  *       bounded pool of platform threads</td></tr>
+ *   <tr><td>{@link #healthPort()}</td><td>off; {@link Builder#healthPort(int) healthPort}({@value
+ *       #DEFAULT_HEALTH_PORT}) serves like LiveKit's workers in production, 0 takes any free port</td></tr>
+ *   <tr><td>{@link #healthHost()}</td><td>all interfaces (IPv4 and IPv6), as LiveKit's workers</td></tr>
  * </table>
+ *
+ * <h2>Health server</h2>
+ * <p>With a {@link Builder#healthPort(int) health port}, the worker serves HTTP for orchestrators (Kubernetes
+ * probes, load balancers, LiveKit Cloud) on its own Netty event loop; the answers come from the worker's own
+ * thread, never from a job or decision thread, and a worker thread that does not answer within 2 s makes every
+ * endpoint answer 503. {@code GET} and {@code HEAD} on:
+ * <table>
+ *   <caption>Health endpoints</caption>
+ *   <tr><th>path</th><th>answer</th></tr>
+ *   <tr><td>{@code /}</td><td><b>liveness</b>, as LiveKit's Python worker: 200 {@code OK} from {@link
+ *       Worker#start()} on, while initializing, registered, reconnecting after a lost connection (running jobs
+ *       carry on) and draining; 503 with the reason once the worker has failed (the server refused its
+ *       credentials, its reconnect attempts are used up) and is shutting down. Restart the process when it
+ *       fails.</td></tr>
+ *   <tr><td>{@code /ready}</td><td><b>readiness</b>: 200 {@code OK} while registered and taking jobs
+ *       ({@link WorkerStatus#isReady()}: idle, busy or full); 503 with the status and why ({@code initializing},
+ *       {@code disconnected}, {@code draining}, {@code stopped}, {@code failed}) otherwise. This is what the
+ *       agents-js worker answers on {@code /}.</td></tr>
+ *   <tr><td>{@code /worker}</td><td>200 with JSON carrying the keys of LiveKit's workers: {@code agent_name},
+ *       {@code worker_type} ({@code "JT_ROOM"}, {@code "JT_PUBLISHER"} or {@code "JT_PARTICIPANT"}),
+ *       {@code active_jobs}, {@code sdk_version}, {@code worker_load} (0..1), {@code protocol_version} (1);
+ *       and {@code worker_id} (the registration's id, {@code null} while not registered) and {@code status}
+ *       (a {@link WorkerStatus} name)</td></tr>
+ *   <tr><td>anything else</td><td>404; another method on these paths 405; a malformed or oversized request 400,
+ *       413 or 431 and the connection is closed</td></tr>
+ * </table>
+ * <p>The server listens from {@link Worker#start()} (which fails if the port is taken) until the worker has
+ * stopped; {@link Worker#healthAddress()} tells the bound address. It is off by default: a library should not
+ * open a port on every interface unasked, and one fixed port would collide as soon as a JVM or host runs two
+ * workers (tests, benchmarks). For a deployment, set {@code healthPort(WorkerOptions.DEFAULT_HEALTH_PORT)};
+ * several workers on one host need a port each, or 0 and {@link Worker#healthAddress()}.
  */
 public final class WorkerOptions {
 
@@ -61,6 +96,9 @@ public final class WorkerOptions {
 
     /** The default job cap. */
     public static final int DEFAULT_MAX_CONCURRENT_JOBS = 16;
+
+    /** The health server's port in LiveKit's Python and Node workers in production; pass it to {@link Builder#healthPort(int)}. */
+    public static final int DEFAULT_HEALTH_PORT = 8081;
 
     private final String url;
     private final String apiKey;
@@ -85,6 +123,8 @@ public final class WorkerOptions {
     private final Duration connectTimeout;
     private final ExecutorService jobExecutor;
     private final boolean shutdownJobExecutor;
+    private final int healthPort;
+    private final String healthHost;
 
     private WorkerOptions(Builder b) {
         List<String> missing = new ArrayList<>();
@@ -128,6 +168,8 @@ public final class WorkerOptions {
         this.connectTimeout = b.connectTimeout;
         this.jobExecutor = b.jobExecutor;
         this.shutdownJobExecutor = b.shutdownJobExecutor;
+        this.healthPort = b.healthPort;
+        this.healthHost = b.healthHost;
     }
 
     /** A builder with every default and nothing read from the environment. */
@@ -161,6 +203,8 @@ public final class WorkerOptions {
         if (jobExecutor != null) {
             b.jobExecutor(jobExecutor, shutdownJobExecutor);
         }
+        b.healthPort = healthPort;
+        b.healthHost = healthHost;
         return b;
     }
 
@@ -277,6 +321,22 @@ public final class WorkerOptions {
         return shutdownJobExecutor;
     }
 
+    /**
+     * The port of the health server (see the class description): empty when it is off (the default), 0 for any
+     * free port ({@link Worker#healthAddress()} tells which), else the port.
+     */
+    public OptionalInt healthPort() {
+        return healthPort < 0 ? OptionalInt.empty() : OptionalInt.of(healthPort);
+    }
+
+    /**
+     * The host name or address the health server listens on; empty for all interfaces (the default, as LiveKit's
+     * workers: an orchestrator probes the pod's address, not loopback).
+     */
+    public Optional<String> healthHost() {
+        return Optional.ofNullable(healthHost);
+    }
+
     @Override
     public String toString() {
         return "WorkerOptions{url=" + url + ", apiKey=" + apiKey + ", apiSecret=***"
@@ -285,7 +345,9 @@ public final class WorkerOptions {
                 + ", loadThreshold=" + loadThreshold + (namespace == null ? "" : ", namespace=" + namespace)
                 + ", version=" + version + ", " + reconnectPolicy + ", drainTimeout=" + drainTimeout
                 + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout
-                + ", availabilityTimeout=" + availabilityTimeout + '}';
+                + ", availabilityTimeout=" + availabilityTimeout
+                + (healthPort < 0 ? "" : ", health=" + (healthHost == null ? "*" : healthHost) + ":" + healthPort)
+                + '}';
     }
 
     static Duration requireNonNegative(Duration d, String what) {
@@ -329,6 +391,8 @@ public final class WorkerOptions {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private ExecutorService jobExecutor;
         private boolean shutdownJobExecutor;
+        private int healthPort = -1;
+        private String healthHost;
 
         private Builder() {
         }
@@ -521,6 +585,39 @@ public final class WorkerOptions {
         public Builder jobExecutor(ExecutorService executor, boolean shutdownWithWorker) {
             this.jobExecutor = Objects.requireNonNull(executor, "executor");
             this.shutdownJobExecutor = shutdownWithWorker;
+            return this;
+        }
+
+        /**
+         * Serves the health endpoints (see the class description) on this port from {@link Worker#start()} until
+         * the worker stops.
+         *
+         * @param port {@value #DEFAULT_HEALTH_PORT} ({@link #DEFAULT_HEALTH_PORT}) as LiveKit's workers in
+         *             production; 0 for any free port (several workers in one JVM or host, tests); negative turns
+         *             the server off, as {@link #disableHealthServer()}
+         * @throws IllegalArgumentException if the port is above 65535
+         */
+        public Builder healthPort(int port) {
+            if (port > 65535) {
+                throw new IllegalArgumentException("healthPort must be within 0..65535 (or negative for off), got " + port);
+            }
+            this.healthPort = Math.max(-1, port);
+            return this;
+        }
+
+        /** Turns the health server off (the default). */
+        public Builder disableHealthServer() {
+            this.healthPort = -1;
+            return this;
+        }
+
+        /**
+         * The host name or address the health server listens on, e.g. {@code "127.0.0.1"} to answer local
+         * clients only; empty for all interfaces (the default). Resolved when the worker starts.
+         */
+        public Builder healthHost(String host) {
+            Objects.requireNonNull(host, "host");
+            this.healthHost = host.isBlank() ? null : host.trim();
             return this;
         }
 

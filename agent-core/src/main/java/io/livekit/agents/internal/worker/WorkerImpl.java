@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,8 +59,8 @@ import java.util.function.Predicate;
  *   <li>{@code lk-worker-<n>}: the worker's own thread. Every protocol decision and every piece of mutable state
  *       lives on it, so nothing here needs locks beyond the status monitor. Not a daemon: a started worker keeps
  *       the JVM alive until it stops.</li>
- *   <li>{@code lk-worker-io-<n>}: the Netty event loop of the connection; it only parses frames and hands
- *       messages to the worker thread.</li>
+ *   <li>{@code lk-worker-io-<n>}: the Netty event loop of the connection and of the optional {@link HealthServer};
+ *       it only parses frames and requests and hands them to the worker thread.</li>
  *   <li>{@code lk-worker-events-<n>}: calls the {@link WorkerListener}s, in order, one at a time.</li>
  *   <li>Job and decision threads ({@link JobThreads}): {@code lk-job-<jobId>}, {@code lk-decision-<jobId>}.</li>
  * </ul>
@@ -95,6 +96,7 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
     // created by start()
     private volatile EventLoopGroup io;
     private volatile JobThreads threads;
+    private volatile HealthServer health;
 
     // worker thread only
     private final Map<String, Offer> offers = new HashMap<>();
@@ -193,6 +195,16 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
         threads = JobThreads.create(options, number);
         log.info("worker starting: {} for {} jobs, agent name '{}', up to {} jobs at once, jobs run on {}",
                 agentUri, jobType, options.agentName(), options.maxConcurrentJobs(), threads.description());
+        if (options.healthPort().isPresent()) {
+            try {
+                health = HealthServer.start(io, options.healthHost().orElse(null), options.healthPort().getAsInt(),
+                        loop, this::healthSnapshot, HealthServer.ANSWER_TIMEOUT);
+            } catch (AgentException e) {
+                onLoopOrNow(() -> fail(e));
+                throw e;
+            }
+            log.info("health server listening on {} (GET /, /ready, /worker)", health.address());
+        }
         onLoop(() -> {
             if (options.agentName().isEmpty()) {
                 MDC.remove(MdcKeys.AGENT_NAME);
@@ -238,6 +250,19 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
     @Override
     public double load() {
         return load;
+    }
+
+    @Override
+    public Optional<InetSocketAddress> healthAddress() {
+        HealthServer h = health;
+        return h == null ? Optional.empty() : Optional.of(h.address());
+    }
+
+    /** On the worker thread: what the health endpoints report. */
+    private HealthServer.Snapshot healthSnapshot() {
+        AgentException f = failure;
+        return new HealthServer.Snapshot(status, workerId, f == null ? null : f.getMessage(), options.agentName(),
+                jobType, jobs.size(), load);
     }
 
     @Override
@@ -960,6 +985,11 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
         setStatus(WorkerStatus.STOPPED);
         log.info("worker stopped{}", failure != null ? " (" + failure.getMessage() + ")" : "");
         MDC.clear();
+        HealthServer h = health;
+        if (h != null) {
+            health = null;
+            h.close();
+        }
         EventLoopGroup group = io;
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
