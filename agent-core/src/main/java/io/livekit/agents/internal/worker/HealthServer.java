@@ -157,8 +157,9 @@ final class HealthServer {
     }
 
     /**
-     * Closes the port and every open connection; returns once the port is released (at most 5 s). Must not be
-     * called on an event loop of the group. Idempotent.
+     * Closes the port and every open connection; returns once the channel is closed (at most 5 s). NIO releases the
+     * port itself when the event loop's selector next lets go of the socket, at the latest when the group ends (the
+     * worker waits for that). Must not be called on an event loop of the group. Idempotent.
      */
     void close() {
         ChannelFuture closed = server.close();

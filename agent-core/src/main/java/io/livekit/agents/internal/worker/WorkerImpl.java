@@ -993,6 +993,11 @@ public final class WorkerImpl implements Worker, AgentConnection.Listener {
         EventLoopGroup group = io;
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (h != null && !group.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS)) {
+                // NIO frees a closed listening socket only when its selector lets go of it: with the group ended,
+                // the health port is free for the next worker once awaitTermination() returns
+                log.warn("the worker's event loop did not end within 3 s; the health port may stay taken briefly");
+            }
         }
         JobThreads t = threads;
         if (t != null) {

@@ -263,6 +263,8 @@ class HealthServerTest {
             server = null;
             assertThat(readAll(in)).as("the kept-alive connection ends after its answer").endsWith("\n");
         }
+        // the selector frees the socket at the latest when the group ends (as the worker waits for)
+        assertThat(group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS)).isTrue();
         try (ServerSocket again = new ServerSocket()) {
             again.setReuseAddress(true);
             again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
