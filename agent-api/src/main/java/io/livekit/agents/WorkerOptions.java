@@ -49,7 +49,7 @@ import java.util.concurrent.ExecutorService;
  *       bounded pool of platform threads</td></tr>
  *   <tr><td>{@link #healthPort()}</td><td>off; {@link Builder#healthPort(int) healthPort}({@value
  *       #DEFAULT_HEALTH_PORT}) serves like LiveKit's workers in production, 0 takes any free port</td></tr>
- *   <tr><td>{@link #healthHost()}</td><td>all interfaces (IPv4 and IPv6), as LiveKit's workers</td></tr>
+ *   <tr><td>{@link #healthHost()}</td><td>all interfaces, as LiveKit's workers (a probe reaches the pod's address, not loopback)</td></tr>
  * </table>
  *
  * <h2>Health server</h2>
@@ -63,19 +63,21 @@ import java.util.concurrent.ExecutorService;
  *   <tr><td>{@code /}</td><td><b>liveness</b>, as LiveKit's Python worker: 200 {@code OK} from {@link
  *       Worker#start()} on, while initializing, registered, reconnecting after a lost connection (running jobs
  *       carry on) and draining; 503 with the reason once the worker has failed (the server refused its
- *       credentials, its reconnect attempts are used up) and is shutting down. Restart the process when it
- *       fails.</td></tr>
+ *       credentials, its reconnect attempts are used up) and is shutting down, until the port closes with the
+ *       worker. Restart the process then. (The agents-js worker answers 503 on {@code /} whenever it is not
+ *       registered; that is {@code /ready} here.)</td></tr>
  *   <tr><td>{@code /ready}</td><td><b>readiness</b>: 200 {@code OK} while registered and taking jobs
  *       ({@link WorkerStatus#isReady()}: idle, busy or full); 503 with the status and why ({@code initializing},
- *       {@code disconnected}, {@code draining}, {@code stopped}, {@code failed}) otherwise. This is what the
- *       agents-js worker answers on {@code /}.</td></tr>
+ *       {@code disconnected}, {@code draining}, {@code stopped}, {@code failed}) otherwise: a draining worker is
+ *       alive but not ready.</td></tr>
  *   <tr><td>{@code /worker}</td><td>200 with JSON carrying the keys of LiveKit's workers: {@code agent_name},
  *       {@code worker_type} ({@code "JT_ROOM"}, {@code "JT_PUBLISHER"} or {@code "JT_PARTICIPANT"}),
  *       {@code active_jobs}, {@code sdk_version}, {@code worker_load} (0..1), {@code protocol_version} (1);
  *       and {@code worker_id} (the registration's id, {@code null} while not registered) and {@code status}
  *       (a {@link WorkerStatus} name)</td></tr>
- *   <tr><td>anything else</td><td>404; another method on these paths 405; a malformed or oversized request 400,
- *       413 or 431 and the connection is closed</td></tr>
+ *   <tr><td>anything else</td><td>404; another method on these paths 405 (with {@code Allow}); a malformed or
+ *       oversized request 400, 413, 414 or 431. Nothing a client sends reaches the worker beyond reading its
+ *       state; idle connections close after 15 s</td></tr>
  * </table>
  * <p>The server listens from {@link Worker#start()} (which fails if the port is taken) until the worker has
  * stopped; {@link Worker#healthAddress()} tells the bound address. It is off by default: a library should not
