@@ -49,7 +49,8 @@ import java.util.concurrent.ExecutorService;
  *       bounded pool of platform threads</td></tr>
  *   <tr><td>{@link #healthPort()}</td><td>off; {@link Builder#healthPort(int) healthPort}({@value
  *       #DEFAULT_HEALTH_PORT}) serves like LiveKit's workers in production, 0 takes any free port</td></tr>
- *   <tr><td>{@link #healthHost()}</td><td>all interfaces, as LiveKit's workers (a probe reaches the pod's address, not loopback)</td></tr>
+ *   <tr><td>{@link #healthHost()}</td><td>all interfaces, as LiveKit's workers (a probe reaches the pod's
+ *       address, not loopback)</td></tr>
  * </table>
  *
  * <h2>Health server</h2>
