@@ -240,8 +240,11 @@ public final class RtcRoom implements SignalSocket.Receiver {
                 join.addOtherParticipants(o.info);
             }
         }
-        p.send(SignalResponse.newBuilder().setJoin(join).build());
         participants.put(p.sid, p);
+        // The dispatcher learns of the participant before the client learns of its join, so that anything the
+        // client does next through the server API (ListParticipants, ...) already sees it.
+        events.participantJoined(this, info.build());
+        p.send(SignalResponse.newBuilder().setJoin(join).build());
         if (!p.isHidden()) {
             sendUpdate(othersOf(p), List.of(info.build()));
         }
@@ -251,7 +254,6 @@ public final class RtcRoom implements SignalSocket.Receiver {
             p.createPeerConnections(media);
         } catch (RuntimeException e) {
             LOG.warn("room '{}': cannot create the peer connections of {}: {}", name, p, e.toString());
-            events.participantJoined(this, info.build());
             remove(p, DisconnectReason.JOIN_FAILURE, true, false);
             return;
         }
@@ -266,7 +268,6 @@ public final class RtcRoom implements SignalSocket.Receiver {
         }
         p.negotiateSubscriber();
         armTimer(p);
-        events.participantJoined(this, info.build());
     }
 
     private void resume(SignalSocket socket, JoinGrant grant, JoinParams params) {
