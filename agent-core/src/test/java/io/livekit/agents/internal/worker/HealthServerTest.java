@@ -181,14 +181,7 @@ class HealthServerTest {
     @Test
     void aStuckWorkerThreadGives503AndTheServerRecovers() throws Exception {
         state.set(snapshot(WorkerStatus.IDLE, "AW_1", null, 0));
-        CountDownLatch release = new CountDownLatch(1);
-        workerThread.execute(() -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CountDownLatch release = blockWorkerThread();
         HttpResponse<String> r = send("GET", "/");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.body()).contains("did not answer within " + ANSWER.toMillis() + " ms");
@@ -235,14 +228,7 @@ class HealthServerTest {
             for (int i = 0; i < 200; i++) {
                 many.append("GET /ready HTTP/1.1\r\nHost: x\r\n\r\n");
             }
-            CountDownLatch release = new CountDownLatch(1);
-            workerThread.execute(() -> {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            CountDownLatch release = blockWorkerThread();
             write(s, many.toString());
             readAll(s.getInputStream());   // returns once the server closed
             release.countDown();
@@ -295,6 +281,19 @@ class HealthServerTest {
         assertThat(HealthServer.path("http://pod:8081")).isEqualTo("/");
         assertThat(HealthServer.path("*")).isNull();
         assertThat(HealthServer.path("not a target")).isNull();
+    }
+
+    /** Keeps the worker thread busy until the returned latch is counted down. */
+    private CountDownLatch blockWorkerThread() {
+        CountDownLatch release = new CountDownLatch(1);
+        workerThread.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return release;
     }
 
     private Socket socket() throws IOException {
