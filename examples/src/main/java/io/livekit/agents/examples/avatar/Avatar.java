@@ -159,8 +159,22 @@ public final class Avatar implements PublisherHandler {
         }
     }
 
+    /** The job's session, created by whichever of its threads comes first; forgotten when the job ends. */
     private Session session(JobContext ctx) {
-        return sessions.computeIfAbsent(ctx.job().id(), id -> new Session(ctx));
+        String id = ctx.job().id();
+        Session created = new Session(ctx);
+        Session existing = sessions.putIfAbsent(id, created);
+        if (existing != null) {
+            return existing;
+        }
+        ctx.addShutdownCallback(reason -> {
+            sessions.remove(id);
+            AudioStream ears = created.ears;
+            if (ears != null) {
+                ears.close();   // ends the listening thread
+            }
+        });
+        return created;
     }
 
     /** Joins as {@code avatar-<user>}, named "Avatar". */
@@ -275,11 +289,6 @@ public final class Avatar implements PublisherHandler {
                 throw e;   // a real failure; when the job is cancelled the room closes the sources under us
             }
         } finally {
-            sessions.remove(ctx.job().id());
-            AudioStream ears = s.ears;
-            if (ears != null) {
-                ears.close();   // ends the listening thread
-            }
             events.onStopped(ctx, stats(audio, video, captured, s));
         }
     }
