@@ -82,11 +82,17 @@ public final class Avatar implements PublisherHandler {
         default void onPhrase(JobContext ctx, int number, int syllables) {
         }
 
-        /** The user started ({@code true}) or stopped speaking; {@code rms} is the level that decided. Listening thread. */
+        /**
+         * The user started ({@code true}) or stopped speaking; {@code rms} is the level that decided. Listening
+         * thread.
+         */
         default void onUserSpeaking(JobContext ctx, boolean speaking, double rms) {
         }
 
-        /** The avatar stopped talking because the user spoke; {@code droppedMillis} of queued audio were dropped. Listening thread. */
+        /**
+         * The avatar stopped talking because the user spoke; {@code droppedMillis} of queued audio were dropped.
+         * Listening thread.
+         */
         default void onBargeIn(JobContext ctx, long droppedMillis) {
         }
 
@@ -133,7 +139,8 @@ public final class Avatar implements PublisherHandler {
                         + " (each video frame goes with a whole number of audio samples)");
             }
             if (speechRms <= 0 || quietMillis < 10 || statsEverySeconds <= 0) {
-                throw new IllegalArgumentException("speechRms, quietMillis (>= 10) and statsEverySeconds must be positive");
+                throw new IllegalArgumentException(
+                        "speechRms, quietMillis (>= 10) and statsEverySeconds must be positive");
             }
             // the SDK checks the formats themselves when the tracks are created
             AudioSourceOptions.of(sampleRate, 1);

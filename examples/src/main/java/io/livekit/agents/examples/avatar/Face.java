@@ -103,11 +103,16 @@ public final class Face {
         ellipse(frame, mouthX, mouthY, mouthHalfWidth, halfHeight, MOUTH);
         // a 150 ms blink every 4 s
         if (timeMicros % 4_000_000L < 150_000L) {
-            fill(frame, mouthX - eyeDx - eyeRadius - 1, eyeY - eyeRadius - 1, 2 * eyeRadius + 3, 2 * eyeRadius + 3, SKIN);
-            fill(frame, mouthX + eyeDx - eyeRadius - 1, eyeY - eyeRadius - 1, 2 * eyeRadius + 3, 2 * eyeRadius + 3, SKIN);
-            fill(frame, mouthX - eyeDx - eyeRadius, eyeY, 2 * eyeRadius + 1, 2, EYE);
-            fill(frame, mouthX + eyeDx - eyeRadius, eyeY, 2 * eyeRadius + 1, 2, EYE);
+            closeEye(frame, mouthX - eyeDx);
+            closeEye(frame, mouthX + eyeDx);
         }
+    }
+
+    /** Paints the eye at column {@code x} over with skin and draws a closed lid. */
+    private void closeEye(ByteBuffer frame, int x) {
+        int r = eyeRadius;
+        fill(frame, x - r - 1, eyeY - r - 1, 2 * r + 3, 2 * r + 3, SKIN);
+        fill(frame, x - r, eyeY, 2 * r + 1, 2, EYE);
     }
 
     /** Fills a rectangle, clipped to the frame. */

@@ -186,6 +186,7 @@ class AvatarPublisherTest {
                 .as("the avatar was talking before the user spoke").isGreaterThan(5);
 
         List<Recording.Audio> during = rec.audio(speakFrom, speakTo);
+        // when the user started in one of the avatar's pauses, no voiced audio arrives after it at all: 0 ms
         long lastVoiced = during.stream().filter(a -> a.rms() >= Viewer.SILENCE_RMS).mapToLong(Recording.Audio::nanos)
                 .max().orElse(speakFrom);
         long stoppedAfterMs = TimeUnit.NANOSECONDS.toMillis(lastVoiced - speakFrom);
@@ -193,8 +194,8 @@ class AvatarPublisherTest {
         List<Recording.Audio> quiet = rec.audio(bound, speakTo);
         List<Recording.Video> closedMouth = rec.video(bound, speakTo);
         System.out.printf("barge-in: the avatar heard the user after %d ms; its last voiced audio arrived %d ms"
-                        + " after the user started; then %d silent audio frames and %d video frames while the user"
-                        + " spoke%n", TimeUnit.NANOSECONDS.toMillis(rec.bargeInNanos.get(0) - speakFrom),
+                        + " after the user started (0: none); then %d silent audio frames and %d video frames while"
+                        + " the user spoke%n", TimeUnit.NANOSECONDS.toMillis(rec.bargeInNanos.get(0) - speakFrom),
                 stoppedAfterMs, quiet.size(), closedMouth.size());
         assertThat(stoppedAfterMs).as("ms until the avatar's audio stopped").isLessThanOrEqualTo(BARGE_IN_BOUND_MS);
         assertThat(quiet).as("audio keeps arriving (silence) while the user speaks").hasSizeGreaterThan(100);
