@@ -282,6 +282,24 @@ public final class DevServer implements AutoCloseable {
         return keys.get(apiKey());
     }
 
+    /**
+     * A room token for a participant (a simulated user in a test or an example): signed with {@link #apiKey()}'s
+     * secret, valid for one hour, granting {@code roomJoin} to {@code room} with LiveKit's default permissions
+     * (publish, subscribe, publish data), {@code name} = {@code identity}. For other grants, mint the token with
+     * LiveKit's own tools.
+     *
+     * @param room     the room to join (created on join when it does not exist)
+     * @param identity the participant's identity, not empty
+     */
+    public String participantToken(String room, String identity) {
+        Objects.requireNonNull(room, "room");
+        if (identity == null || identity.isEmpty()) {
+            throw new IllegalArgumentException("a participant token needs a non-empty identity");
+        }
+        return LiveKitTokens.sign(apiKey(), apiSecret(), identity,
+                Map.of("name", identity, "video", Map.of("roomJoin", true, "room", room)), Duration.ofHours(1));
+    }
+
     /** Every configured API key and its secret, in the order added. */
     public Map<String, String> keys() {
         return keys;

@@ -151,7 +151,7 @@ public final class AvatarPublisherExample {
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long nextSummary = start + TimeUnit.SECONDS.toNanos(5);
         try (SimulatedUser user = SimulatedUser.join(server.url(),
-                SimulatedUser.devToken(server.apiKey(), server.apiSecret(), ROOM, USER), viewer)) {
+                server.participantToken(ROOM, USER), viewer)) {
             console.say("user", "joined room '%s' and publishes a microphone (silent for now)", ROOM);
             while (System.nanoTime() < end) {
                 long now = System.nanoTime();

@@ -1,6 +1,5 @@
 package io.livekit.agents.examples.avatar;
 
-import io.livekit.agents.internal.auth.LiveKitTokens;
 import io.livekit.agents.room.AudioSource;
 import io.livekit.agents.room.AudioSourceOptions;
 import io.livekit.agents.room.LocalAudioTrack;
@@ -9,8 +8,6 @@ import io.livekit.agents.room.RoomListener;
 import io.livekit.agents.room.RoomOptions;
 import io.livekit.agents.room.TrackPublishOptions;
 
-import java.time.Duration;
-import java.util.Map;
 
 /**
  * A person in the room, simulated: joins with a room token, publishes a microphone track (which is what starts the
@@ -43,19 +40,11 @@ public final class SimulatedUser implements AutoCloseable {
     }
 
     /**
-     * A room token for a user of the embedded dev server (join {@code room} as {@code identity}, publish and
-     * subscribe). Against a real deployment your application's backend mints user tokens with a LiveKit server SDK.
-     */
-    public static String devToken(String apiKey, String apiSecret, String room, String identity) {
-        return LiveKitTokens.sign(apiKey, apiSecret, identity,
-                Map.of("name", identity, "video", Map.of("roomJoin", true, "room", room)), Duration.ofHours(1));
-    }
-
-    /**
      * Joins the room, publishes the microphone and starts feeding it (silence until {@link #speak}).
      *
      * @param url      the server ({@code ws://...})
-     * @param token    a room token, e.g. {@link #devToken}
+     * @param token    a room token, e.g. {@code DevServer.participantToken(room, identity)} on the embedded server;
+     *                 against a real deployment your backend mints user tokens with a LiveKit server SDK
      * @param listener sees the room's events from the first one on (the user's eyes and ears)
      */
     public static SimulatedUser join(String url, String token, RoomListener listener) {

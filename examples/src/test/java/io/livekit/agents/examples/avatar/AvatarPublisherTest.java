@@ -93,7 +93,7 @@ class AvatarPublisherTest {
         assertThat(worker.awaitReady(Duration.ofSeconds(20))).as("the worker registered").isTrue();
 
         user = SimulatedUser.join(server.url(),
-                SimulatedUser.devToken(server.apiKey(), server.apiSecret(), "avatar-test", "user"),
+                server.participantToken("avatar-test", "user"),
                 new Viewer(msg -> { }, rec));
 
         // 1. the avatar talks: listen for 6 s from its first syllable on
