@@ -104,7 +104,8 @@ class WorkerDispatchTest extends WorkerTestBase {
         await("worker IDLE", () -> worker.status() == WorkerStatus.IDLE);
         assertThat(worker.activeJobs()).isEmpty();
         String id = ctx.job().id();
-        await("lifecycle seen by the listener", () -> rec.saw("ended " + id));
+        await("lifecycle seen by the listener", () -> rec.saw("ended " + id)
+                && rec.events.lastIndexOf("status IDLE") > rec.events.indexOf("ended " + id + " SUCCESS"));
         assertThat(rec.events).containsSubsequence("status IDLE", "offered " + id, "accepted " + id + " as agent-" + id,
                 "started " + id, "status BUSY", "ended " + id + " SUCCESS", "status IDLE");
         assertThat(rec.answers).singleElement().satisfies(a -> {

@@ -56,6 +56,7 @@ class WorkerJobLifecycleTest extends WorkerTestBase {
         assertThat(reasons.poll(It.WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("terminated by the server");
         await("idle", () -> worker.status() == WorkerStatus.IDLE);
         await("listener saw the end", () -> rec.saw("ended " + jobId + " SUCCESS"));
+        await("listener saw the cancellation", () -> !rec.cancelled.isEmpty());
         assertThat(rec.cancelled).containsExactly(jobId + ": terminated by the server");
         assertThat(callbackReasons).containsExactly("terminated by the server");
         assertThat(rec.statusesOf(jobId)).contains(LivekitAgent.JobStatus.JS_SUCCESS);

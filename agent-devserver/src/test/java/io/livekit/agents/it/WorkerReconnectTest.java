@@ -91,6 +91,7 @@ class WorkerReconnectTest {
         finish.countDown();
         await("the job's end reaches the restarted server", () -> It.statusOf(server, "call", dispatchId)
                 .filter(s -> s == LivekitAgent.JobStatus.JS_SUCCESS).isPresent());
+        await("listener saw the job end", () -> events.saw("ended " + jobId));
         assertThat(events.events).containsSubsequence("registered " + firstId, "started " + jobId,
                 "status DISCONNECTED", "registered " + secondId, "ended " + jobId + " SUCCESS");
         assertThat(events.disconnects).isNotEmpty().allMatch(AgentException::isRetryable);
@@ -159,6 +160,7 @@ class WorkerReconnectTest {
         long detectedMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(detectedMs).as("detected after the configured silence, not before")
                 .isGreaterThanOrEqualTo(pingTimeout.toMillis() - 100);
+        await("disconnect event delivered", () -> !events.disconnects.isEmpty());
         assertThat(events.disconnects.get(0).getMessage()).containsAnyOf("no data from the server", "no answer to pings");
         // reconnect attempts fail while the path stays dark (the upgrade gets no answer)
         await("attempts through the black hole", () -> events.disconnects.size() >= 2);

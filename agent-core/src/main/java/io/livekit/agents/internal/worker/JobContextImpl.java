@@ -212,19 +212,25 @@ final class JobContextImpl implements JobContext {
         return mdc;
     }
 
-    /** Cancels: completes the future, interrupts the handler's thread, tells the worker. False if already done. */
+    /**
+     * Cancels: tells the worker, then completes the future and interrupts the handler's thread. The worker hears of
+     * the cancellation first, so that its notice is queued before the handler can see the cancellation, return and
+     * have its end queued (the worker reports a cancellation only for a job still running). False if already done.
+     */
     boolean cancel(String reason, CancelCause cause) {
         synchronized (this) {
-            if (cancelled.isDone()) {
+            if (cancelCause != null) {
                 return false;
             }
             cancelCause = cause;
+        }
+        onCancel.accept(this, reason);
+        synchronized (this) {
             cancelled.complete(reason);
             if (thread != null) {
                 thread.interrupt();
             }
         }
-        onCancel.accept(this, reason);
         return true;
     }
 
