@@ -328,6 +328,9 @@ class DispatchTest {
         update(busy, WorkerStatus.WS_AVAILABLE, 1.0f);
         update(full, WorkerStatus.WS_FULL, 0f);
         update(idle, WorkerStatus.WS_AVAILABLE, 0.2f);
+        // all three reports must be in before the first room: each comes on its own connection
+        s.awaitWorker(w -> w.load() == 1.0f, WAIT);
+        s.awaitWorker(w -> w.status() == WorkerStatus.WS_FULL, WAIT);
         s.awaitWorker(w -> w.load() == 0.2f, WAIT);
         for (int i = 0; i < 10; i++) {
             s.createRoom("room-" + i);
