@@ -14,7 +14,7 @@ import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
-import io.livekit.agents.devserver.internal.rtc.SdpCallbacks;
+import io.livekit.agents.internal.rtc.SdpCallbacks;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
