@@ -112,37 +112,53 @@ public final class Media implements AutoCloseable {
 
     /** Reads one second of non-silent audio and returns {rms, estimated frequency in Hz}. */
     public static double[] measureTone(AudioStream stream) throws InterruptedException {
-        List<Short> samples = new ArrayList<>();
+        int rate = stream.sampleRate();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (samples.size() < stream.sampleRate() && System.nanoTime() < end) {
+        int collected = 0;
+        double sum = 0;
+        // Pitch from sign changes with hysteresis, counted only inside loud frames: a concealed or comfort-noise
+        // stretch (which a loaded machine produces now and then) would otherwise add spurious zero crossings.
+        int transitions = 0;
+        int loudSamples = 0;
+        int state = 0;
+        while (collected < rate && System.nanoTime() < end) {
             AudioFrame f = stream.poll(Duration.ofSeconds(1));
             if (f == null) {
                 continue;
             }
-            assertThat(f.sampleRate()).isEqualTo(stream.sampleRate());
+            assertThat(f.sampleRate()).isEqualTo(rate);
             assertThat(f.channels()).isEqualTo(stream.channels());
+            short[] d = f.data();
             double energy = 0;
-            for (short s : f.data()) {
-                energy += s * (double) s;
+            for (int i = 0; i < d.length; i += f.channels()) {
+                energy += d[i] * (double) d[i];
             }
-            if (samples.isEmpty() && Math.sqrt(energy / f.data().length) < 300) {
+            int n = d.length / f.channels();
+            double rms = Math.sqrt(energy / n);
+            if (collected == 0 && rms < 300) {
                 continue; // silence before the tone arrives
             }
-            for (int i = 0; i < f.data().length; i += f.channels()) {
-                samples.add(f.data()[i]);
+            collected += n;
+            sum += energy;
+            if (rms < 300) {
+                state = 0;  // a gap: the next loud frame starts counting afresh
+                continue;
             }
-        }
-        assertThat(samples).as("received audio samples").hasSizeGreaterThanOrEqualTo(stream.sampleRate());
-        double sum = 0;
-        int crossings = 0;
-        for (int i = 0; i < samples.size(); i++) {
-            sum += samples.get(i) * (double) samples.get(i);
-            if (i > 0 && (samples.get(i - 1) < 0) != (samples.get(i) < 0)) {
-                crossings++;
+            double threshold = 0.3 * rms;
+            for (int i = 0; i < d.length; i += f.channels()) {
+                int now = d[i] > threshold ? 1 : d[i] < -threshold ? -1 : 0;
+                if (now != 0) {
+                    if (state != 0 && now != state) {
+                        transitions++;
+                    }
+                    state = now;
+                }
             }
+            loudSamples += n;
         }
-        double seconds = samples.size() / (double) stream.sampleRate();
-        return new double[] {Math.sqrt(sum / samples.size()), crossings / 2.0 / seconds};
+        assertThat(collected).as("received audio samples").isGreaterThanOrEqualTo(rate);
+        assertThat(loudSamples).as("samples of the tone (not silent)").isGreaterThanOrEqualTo(rate / 2);
+        return new double[] {Math.sqrt(sum / collected), transitions / 2.0 / (loudSamples / (double) rate)};
     }
 
     /**
