@@ -125,6 +125,11 @@ class WorkerCapacityTest extends WorkerTestBase {
 
         load.set(0.1);
         await("available again", () -> worker.status() == WorkerStatus.IDLE);
+        // the worker's own status changes first; the server learns of it from the next report on the connection
+        await("server sees WS_AVAILABLE with the load", () -> {
+            WorkerInfo w = rec.lastServerStatus(workerId);
+            return w.status() == LivekitAgent.WorkerStatus.WS_AVAILABLE && Math.abs(w.load() - 0.1f) < 1e-6;
+        });
         String dispatchId = server.createDispatch("quiet-room", "loaded", "");
         await("job done", () -> It.statusOf(server, "quiet-room", dispatchId)
                 .filter(s -> s == LivekitAgent.JobStatus.JS_SUCCESS).isPresent());
