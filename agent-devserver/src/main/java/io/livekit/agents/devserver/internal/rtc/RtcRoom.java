@@ -367,6 +367,12 @@ public final class RtcRoom implements SignalSocket.Receiver {
             p.timer.cancel(false);
             p.timer = null;
         }
+        p.info.setState(ParticipantInfo.State.DISCONNECTED).setDisconnectReason(reason)
+                .setVersion(p.info.getVersion() + 1);
+        ParticipantInfo last = p.info.build();
+        // the dispatcher learns of the departure before the participant and the others do (as for joins), so that
+        // server API calls made after a client saw it see it too
+        events.participantLeft(this, last, reason, replaced);
         SignalSocket s = p.socket;
         if (s != null) {
             if (sendLeave) {
@@ -387,14 +393,10 @@ public final class RtcRoom implements SignalSocket.Receiver {
             }
         }
         p.closePeerConnections();
-        p.info.setState(ParticipantInfo.State.DISCONNECTED).setDisconnectReason(reason)
-                .setVersion(p.info.getVersion() + 1);
-        ParticipantInfo last = p.info.build();
         if (!p.isHidden()) {
             sendUpdate(participants.values(), List.of(last));
         }
         LOG.info("room '{}': {} left ({}), {} participant(s) remain", name, p, reason, participants.size());
-        events.participantLeft(this, last, reason, replaced);
     }
 
     // =============================================================================================================
@@ -855,8 +857,9 @@ public final class RtcRoom implements SignalSocket.Receiver {
         }
         p.info.setIsPublisher(!p.published.isEmpty()).setVersion(p.info.getVersion() + 1);
         ParticipantInfo snapshot = p.info.build();
-        sendUpdate(p.isHidden() ? List.of(p) : participants.values(), List.of(snapshot));
+        // the dispatcher first, as for joins: server API calls made after a client saw the update see it too
         events.participantChanged(this, snapshot);
+        sendUpdate(p.isHidden() ? List.of(p) : participants.values(), List.of(snapshot));
     }
 
     private static void sendUpdate(Collection<RtcParticipant> to, List<ParticipantInfo> infos) {
