@@ -33,11 +33,12 @@ final class NodeProcess implements AutoCloseable {
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final Thread shutdownHook;
+    private final Thread reader;
 
     private NodeProcess(String name, Process process) {
         this.name = name;
         this.process = process;
-        Thread reader = new Thread(this::readOutput, "node-" + name + "-output");
+        reader = new Thread(this::readOutput, "node-" + name + "-output");
         reader.setDaemon(true);
         reader.start();
         shutdownHook = new Thread(this::kill, "node-" + name + "-kill");
@@ -104,7 +105,7 @@ final class NodeProcess implements AutoCloseable {
                 }
             }
             if (!process.isAlive() && events.stream().noneMatch(condition)) {
-                Thread.sleep(200); // let the reader drain the last lines
+                awaitOutputRead(); // the last lines may still be in the pipe
                 for (JsonNode n : events) {
                     if (condition.test(n)) {
                         return n;
@@ -123,7 +124,21 @@ final class NodeProcess implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " did not exit within " + timeout + ":\n" + String.join("\n", output));
         }
+        // so that events() and output() hold everything the script printed
+        if (!awaitOutputRead()) {
+            throw new AssertionError(name + " exited but its output did not end within 30 s (a forked process "
+                    + "keeps it open?):\n" + String.join("\n", output));
+        }
         return process.exitValue();
+    }
+
+    /**
+     * Once the process has exited: waits until the reader has taken in its last output (it ends at end of file,
+     * unless a process the script forked still holds the pipe); whether it did.
+     */
+    private boolean awaitOutputRead() throws InterruptedException {
+        reader.join(TimeUnit.SECONDS.toMillis(30));
+        return !reader.isAlive();
     }
 
     List<JsonNode> events() {
