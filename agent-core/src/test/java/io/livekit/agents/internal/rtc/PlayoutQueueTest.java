@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -152,8 +153,16 @@ class PlayoutQueueTest {
       while (q.queuedSamples() < 3 * FRAME && System.nanoTime() < end) {
         Thread.onSpinWait();
       }
-      CompletableFuture<Boolean> waiter = async(() -> q.awaitPlayout(TimeUnit.SECONDS.toNanos(10)));
-      Thread.sleep(50);
+      AtomicReference<Thread> waiting = new AtomicReference<>();
+      CompletableFuture<Boolean> waiter = async(() -> {
+        waiting.set(Thread.currentThread());
+        return q.awaitPlayout(TimeUnit.SECONDS.toNanos(10));
+      });
+      // the clear must find the wait begun (its only timed park), or a late wait would see an empty queue
+      while (waiting.get() == null || waiting.get().getState() != Thread.State.TIMED_WAITING) {
+        assertThat(System.nanoTime()).as("the playout wait began").isLessThan(end + TimeUnit.SECONDS.toNanos(10));
+        Thread.sleep(1);
+      }
       q.clear();
       assertThat(await(writer)).as("the blocked writer returns").isFalse();
       assertThat(in.hasRemaining()).isTrue();
