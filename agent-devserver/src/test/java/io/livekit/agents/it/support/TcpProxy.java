@@ -29,6 +29,8 @@ public final class TcpProxy implements AutoCloseable {
     private volatile boolean dropDown;
     private volatile boolean refuse;
     private volatile boolean closed;
+    /** Per direction (0: to the target, 1: to the clients) and opcode: when such a frame was last passed on. */
+    private final long[][] lastFrameNanos = new long[2][16];
 
     /**
      * Starts a proxy on an ephemeral loopback port.
@@ -62,6 +64,17 @@ public final class TcpProxy implements AutoCloseable {
     /** Connections open now. */
     public int openConnections() {
         return (int) links.stream().filter(l -> !l.closed).count();
+    }
+
+    /**
+     * When a WebSocket frame of {@code opcode} (2: binary, 9: ping, 10: pong, ...) was last passed on to the target
+     * ({@code toTarget}) or to the clients, in {@link System#nanoTime()}: taken just before the bytes that complete
+     * its header are written, so the peer reads the frame no earlier. 0: never.
+     */
+    public long lastForwardedFrameNanos(boolean toTarget, int opcode) {
+        synchronized (lastFrameNanos) {
+            return lastFrameNanos[toTarget ? 0 : 1][opcode & 0x0f];
+        }
     }
 
     /** Closes every open connection on both sides (the peers see a reset or an end of stream). */
@@ -157,12 +170,24 @@ public final class TcpProxy implements AutoCloseable {
         private void pump(Socket from, Socket to, boolean up) {
             Thread t = new Thread(() -> {
                 byte[] buf = new byte[16 * 1024];
+                Frames frames = new Frames();
+                boolean[] opcodes = new boolean[16];
                 try {
                     InputStream in = from.getInputStream();
                     OutputStream out = to.getOutputStream();
                     int n;
                     while ((n = in.read(buf)) >= 0) {
+                        java.util.Arrays.fill(opcodes, false);
+                        frames.scan(buf, n, opcodes);
                         if (!(up ? dropUp : dropDown)) {
+                            long now = System.nanoTime();
+                            synchronized (lastFrameNanos) {
+                                for (int op = 0; op < 16; op++) {
+                                    if (opcodes[op]) {
+                                        lastFrameNanos[up ? 0 : 1][op] = now;
+                                    }
+                                }
+                            }
                             out.write(buf, 0, n);
                             out.flush();
                         }
@@ -184,6 +209,54 @@ public final class TcpProxy implements AutoCloseable {
             closeQuietly(client);
             closeQuietly(upstream);
             links.remove(this);
+        }
+    }
+
+    /**
+     * Follows one direction of a WebSocket connection across reads: the HTTP upgrade request or response, then
+     * frames (masked or not), and notes the opcode of each frame whose header a read completes.
+     */
+    static final class Frames {
+        private static final byte[] END_OF_HEAD = {'\r', '\n', '\r', '\n'};
+        private boolean upgraded;
+        private int headEnd;
+        private final byte[] header = new byte[14];
+        private int have;
+        private long skip;
+
+        void scan(byte[] b, int n, boolean[] opcodes) {
+            for (int i = 0; i < n; i++) {
+                if (!upgraded) {
+                    headEnd = b[i] == END_OF_HEAD[headEnd] ? headEnd + 1 : b[i] == '\r' ? 1 : 0;
+                    upgraded = headEnd == END_OF_HEAD.length;
+                    continue;
+                }
+                if (skip > 0) {
+                    int k = (int) Math.min(skip, n - i);
+                    skip -= k;
+                    i += k - 1;
+                    continue;
+                }
+                header[have++] = b[i];
+                if (have < 2) {
+                    continue;
+                }
+                int len7 = header[1] & 0x7f;
+                int needed = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((header[1] & 0x80) != 0 ? 4 : 0);
+                if (have < needed) {
+                    continue;
+                }
+                long len = len7;
+                if (len7 >= 126) {
+                    len = 0;
+                    for (int k = 2; k < (len7 == 126 ? 4 : 10); k++) {
+                        len = (len << 8) | (header[k] & 0xff);
+                    }
+                }
+                opcodes[header[0] & 0x0f] = true;
+                skip = len;
+                have = 0;
+            }
         }
     }
 }
