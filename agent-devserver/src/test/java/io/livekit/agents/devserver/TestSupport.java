@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Helpers shared by the dev server's tests. */
 public final class TestSupport {
 
-    public static final Duration WAIT = Duration.ofSeconds(5);
+    /** How long any single expectation may take before a test fails (generous: the machine is shared). */
+    public static final Duration WAIT = Duration.ofSeconds(15);
 
     private TestSupport() {
     }
