@@ -3,8 +3,9 @@ package io.livekit.agents.devserver.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livekit.agents.JobContext;
 import io.livekit.agents.JobDecision;
-import io.livekit.agents.JobHandler;
 import io.livekit.agents.JobRequest;
+import io.livekit.agents.JobType;
+import io.livekit.agents.ParticipantHandler;
 import io.livekit.agents.Worker;
 import io.livekit.agents.devserver.DevServer;
 import io.livekit.agents.it.room.RtcEnv;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -41,10 +41,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * LiveKit's own room client for Node ({@code @livekit/rtc-node}, the Rust SDK underneath, installed by the build)
- * against the dev server, with a Java agent: the node client's join creates the room, whose token dispatches the
- * agent {@code echo}; a Java worker takes the job, joins through {@link JobContext#connectRoom()}, and sends back
- * every audio frame the node client publishes on a track of its own, and answers its data packet. The node client
- * must hear its tone back, non-silent and at its pitch. Runs in the test network namespace.
+ * against the dev server, with a Java <em>participant</em> agent: a Java worker registered for
+ * {@link JobType#PARTICIPANT} jobs (a {@link ParticipantHandler}) is given a job by the server's participant-job
+ * trigger when the node client joins (no dispatch, no room configuration: the room's automatic dispatch), gets the
+ * node client as its job's participant in the connected room, and sends back every audio frame the node client
+ * publishes on a track of its own, and answers its data packet. The node client must hear its tone back, non-silent
+ * and at its pitch. Runs in the test network namespace.
  */
 @Tag("webrtc")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -58,6 +60,8 @@ class RtcNodeConformanceTest {
     private NodeProcess node;
     private final BlockingQueue<DataPacket> agentGot = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> agentFailures = new LinkedBlockingQueue<>();
+    /** The participant jobs the agent ran: "type job-participant handed-participant room-state". */
+    private final BlockingQueue<String> jobs = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void start() {
@@ -76,13 +80,11 @@ class RtcNodeConformanceTest {
         server.close();
     }
 
-    /** The echo agent: hears the first audio track of {@code from}, publishes what it hears, answers data. */
-    private final class EchoAgent implements JobHandler {
-        private final String from;
-
-        EchoAgent(String from) {
-            this.from = from;
-        }
+    /**
+     * The echo agent, a participant job for each joining participant: hears the first audio track of the job's
+     * participant, publishes what it hears, answers data.
+     */
+    private final class EchoAgent implements ParticipantHandler {
 
         @Override
         public JobDecision onJobRequest(JobRequest request) {
@@ -90,17 +92,18 @@ class RtcNodeConformanceTest {
         }
 
         @Override
-        public void onJob(JobContext ctx) throws Exception {
+        public void onParticipantJob(JobContext ctx, Room room, RemoteParticipant participant) throws Exception {
+            jobs.add(ctx.job().type() + " " + ctx.job().participant().map(p -> p.identity()).orElse("-") + " "
+                    + participant.identity() + " " + room.connectionState());
             try {
-                echo(ctx);
+                echo(ctx, room, participant);
             } catch (Exception | AssertionError e) {
                 agentFailures.add(String.valueOf(e));
                 throw e;
             }
         }
 
-        private void echo(JobContext ctx) throws Exception {
-            Room room = ctx.connectRoom();
+        private void echo(JobContext ctx, Room room, RemoteParticipant peer) throws Exception {
             BlockingQueue<DataPacket> inbox = new LinkedBlockingQueue<>();
             room.addListener(new RoomListener() {
                 @Override
@@ -109,7 +112,6 @@ class RtcNodeConformanceTest {
                     inbox.add(packet); // answered on the job's thread: publishData blocks
                 }
             });
-            RemoteParticipant peer = ctx.waitForParticipant(from, WAIT);
             RemoteAudioTrack in = null;
             long end = System.nanoTime() + WAIT.toNanos();
             while (in == null && System.nanoTime() < end) {
@@ -142,13 +144,13 @@ class RtcNodeConformanceTest {
 
     @Test
     void rtcNodeHearsItsToneEchoedByAJavaAgentAndTheyExchangeData() throws Exception {
-        worker = Worker.create(It.options(server).agentName("echo").build(), new EchoAgent("node"));
+        // a participant worker with no agent name: the room's automatic dispatch gives it one job per participant
+        worker = Worker.create(It.options(server).jobType(JobType.PARTICIPANT).build(), new EchoAgent());
         worker.start();
         assertThat(worker.awaitReady(It.WAIT)).isTrue();
 
         String room = "rtc-node-echo";
-        String token = RtcEnv.token(server, "node", room, Map.of(), Map.of("roomConfig",
-                Map.of("agents", List.of(Map.of("agentName", "echo")))));
+        String token = RtcEnv.token(server, "node", room); // no room configuration: no dispatch asks for an agent
         node = NodeProcess.start("rtc-echo.mjs", Map.of("LIVEKIT_URL", server.url(), "LIVEKIT_TOKEN", token,
                 "PEER_IDENTITY", "echo-agent", "TONE_HZ", Integer.toString(TONE_HZ)));
         JsonNode connected = node.await(e -> e.path("event").asText().matches("connected|error"), WAIT);
@@ -158,6 +160,12 @@ class RtcNodeConformanceTest {
         JsonNode published = node.await(e -> e.path("event").asText().matches("published|error"), WAIT);
         assertThat(published.path("event").asText()).as(node.output()).isEqualTo("published");
         assertThat(published.get("sid").asText()).startsWith("TR_");
+
+        // the node client's joining launched a participant job for it (and only it: the agent launches none)
+        String job = jobs.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(job).as(node.output() + "\nagent: " + agentFailures).isEqualTo("PARTICIPANT node node CONNECTED");
+        assertThat(server.listDispatches(room)).as("only the room's automatic dispatch, for unnamed workers")
+                .extracting(d -> d.getAgentName()).containsExactly("");
 
         // the agent job joined and echoes: the node client hears its own tone back from the agent
         JsonNode echo = node.await(e -> e.path("event").asText().matches("echo|error"), WAIT);
@@ -181,8 +189,11 @@ class RtcNodeConformanceTest {
         // the server saw both, the agent as an agent
         assertThat(server.listParticipants(room)).extracting(LivekitModels.ParticipantInfo::getIdentity)
                 .containsExactlyInAnyOrder("node", "echo-agent");
+        assertThat(server.listParticipants(room)).filteredOn(p -> p.getIdentity().equals("echo-agent")).singleElement()
+                .satisfies(p -> assertThat(p.getKind()).isEqualTo(LivekitModels.ParticipantInfo.Kind.AGENT));
         node.send("quit");
         assertThat(node.waitFor(Duration.ofSeconds(30))).isZero();
         assertThat(agentFailures).isEmpty();
+        assertThat(jobs).as("one participant job only: the agent's own joining launches none").isEmpty();
     }
 }
