@@ -148,6 +148,12 @@ public final class AudioPlayoutBuffer implements AutoCloseable {
   private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
   private final ReentrantLock writeTurn = new ReentrantLock(true);
   private final Object space = new Object();
+  /**
+   * Held around a blocking writer's generation check and its native write, and around every native clear
+   * (here and in {@link AvPacer#clear()}): a writer that saw no clear cannot put audio into the buffer after one.
+   * Never held while waiting.
+   */
+  final Object clearGate = new Object();
   private final Map<Long, CompletableFuture<Playout>> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextMarkId = new AtomicLong(1);
   private final LongBuffer marks;
@@ -247,10 +253,13 @@ public final class AudioPlayoutBuffer implements AutoCloseable {
     }
     try {
       for (;;) {
-        if (generation() != gen) {
-          return false;
+        int n;
+        synchronized (clearGate) {
+          if (generation() != gen) {
+            return false;
+          }
+          n = nativeTryWrite(pcm);
         }
-        int n = nativeTryWrite(pcm);
         if (n < 0) {
           return false;
         }
@@ -365,14 +374,16 @@ public final class AudioPlayoutBuffer implements AutoCloseable {
    */
   public long clear() {
     long at;
-    life.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("AudioPlayoutBuffer is closed");
+    synchronized (clearGate) {
+      life.readLock().lock();
+      try {
+        if (closed) {
+          throw new IllegalStateException("AudioPlayoutBuffer is closed");
+        }
+        at = binding.clear();
+      } finally {
+        life.readLock().unlock();
       }
-      at = binding.clear();
-    } finally {
-      life.readLock().unlock();
     }
     drainMarks();
     wakeWriters();

@@ -402,11 +402,13 @@ public final class AvPacer<V> implements AutoCloseable {
    */
   public long clear() {
     long at;
-    life.readLock().lock();
-    try {
-      at = handle.get().clear();
-    } finally {
-      life.readLock().unlock();
+    synchronized (audio.clearGate) {
+      life.readLock().lock();
+      try {
+        at = handle.get().clear();
+      } finally {
+        life.readLock().unlock();
+      }
     }
     audio.afterTick();
     synchronized (space) {

@@ -140,6 +140,46 @@ class AudioPlayoutBufferTest {
     }
   }
 
+  /**
+   * A blocked writer woken by a tick (room for one more frame) while another thread clears: whatever the clear
+   * interrupted must never reach the buffer, however the writer's wake-up and the clear interleave. The clear
+   * comes a varying few microseconds after the tick, to sweep the moment the writer checks and writes.
+   */
+  @Test
+  void aClearRacingAWakingWriterLeavesNothingQueued() throws Exception {
+    java.util.Random rnd = new java.util.Random(5);
+    ShortBuffer out = TestMedia.shorts(480);
+    for (int round = 0; round < 2500; round++) {
+      try (AudioPlayoutBuffer b = AudioPlayoutBuffer.builder(48000, 1).capacityMs(20).fadeOutMs(0).build()) {
+        AtomicInteger result = new AtomicInteger(-1);
+        Thread writer = new Thread(() -> {
+          try {
+            result.set(b.write(content(0, 48000)) ? 1 : 0);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+        writer.start();
+        long deadline = System.nanoTime() + 30_000 * MS;
+        while (b.queuedSamples() < 960) {  // full: the writer waits for room
+          assertThat(System.nanoTime()).as("the writer filled the buffer").isLessThan(deadline);
+          Thread.onSpinWait();
+        }
+        out.clear();
+        b.tick(round * 10 * MS, out);  // room for 480 samples; wakes the writer
+        long spinUntil = System.nanoTime() + rnd.nextInt(60_000);
+        while (System.nanoTime() < spinUntil) {
+          Thread.onSpinWait();
+        }
+        b.clear();
+        writer.join(30_000);
+        assertThat(writer.isAlive()).as("the writer returned after the clear").isFalse();
+        assertThat(result.get()).as("the interrupted write reports it").isZero();
+        assertThat(b.queuedSamples()).as("samples queued after the clear, round %d", round).isZero();
+      }
+    }
+  }
+
   @Test
   void playoutCompletesOnTheTickThatEmitsTheLastSample() throws Exception {
     try (AudioPlayoutBuffer b = AudioPlayoutBuffer.builder(48000, 2).build()) {
