@@ -149,9 +149,9 @@ public final class AudioPlayoutBuffer implements AutoCloseable {
   private final ReentrantLock writeTurn = new ReentrantLock(true);
   private final Object space = new Object();
   /**
-   * Held around a blocking writer's generation check and its native write, and around every native clear
-   * (here and in {@link AvPacer#clear()}): a writer that saw no clear cannot put audio into the buffer after one.
-   * Never held while waiting.
+   * Held around a blocking writer's generation check and its native write (and an {@link AvPacer} producer's
+   * check and video push), and around every native clear (here and in {@link AvPacer#clear()}): a producer that
+   * saw no clear cannot put audio or video into the buffers after one. Never held while waiting.
    */
   final Object clearGate = new Object();
   private final Map<Long, CompletableFuture<Playout>> pending = new ConcurrentHashMap<>();

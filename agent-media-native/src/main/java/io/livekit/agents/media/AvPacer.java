@@ -205,27 +205,30 @@ public final class AvPacer<V> implements AutoCloseable {
     final long gen = generation();
     for (;;) {
       int r;
-      life.readLock().lock();
-      try {
-        if (closed) {
-          r = MediaException.Code.CLOSED.status();
-        } else {
-          synchronized (frames) {
-            long token = nextToken;
-            int slot = (int) (token % frames.length);
-            // Stored before the native queue can release it: the driver may step at once.
-            frames[slot] = frame;
-            tokens[slot] = token;
-            r = binding.tryPushVideo(token, pts, timeline);
-            if (r == 0) {
-              nextToken++;
-            } else {
-              frames[slot] = null;
+      // the gate: a clear comes either before the generation check (the frame is refused) or after the push
+      synchronized (audio.clearGate) {
+        life.readLock().lock();
+        try {
+          if (closed || binding.generation() != gen) {
+            r = MediaException.Code.CLOSED.status();
+          } else {
+            synchronized (frames) {
+              long token = nextToken;
+              int slot = (int) (token % frames.length);
+              // Stored before the native queue can release it: the driver may step at once.
+              frames[slot] = frame;
+              tokens[slot] = token;
+              r = binding.tryPushVideo(token, pts, timeline);
+              if (r == 0) {
+                nextToken++;
+              } else {
+                frames[slot] = null;
+              }
             }
           }
+        } finally {
+          life.readLock().unlock();
         }
-      } finally {
-        life.readLock().unlock();
       }
       if (r == 0) {
         return true;

@@ -111,6 +111,46 @@ class AvPacerTest {
   }
 
   @Test
+  void aProducerBlockedOnAFullQueueIsRefusedByAClear() throws Exception {
+    try (AudioPlayoutBuffer audio = AudioPlayoutBuffer.builder(48000, 1).build()) {
+      Recorder rec = new Recorder();
+      try (AvPacer<Long> pacer = AvPacer.builder(audio).fps(30).build(rec)) {
+        audio.tryWrite(TestMedia.shorts(4800));
+        long queued = 0;
+        while (pacer.tryPushVideo(queued, queued * 1600)) {  // nothing is due before the first step
+          queued++;
+        }
+        assertThat(queued).isEqualTo(pacer.queueCapacity());
+        long pts = queued * 1600;
+        AtomicInteger result = new AtomicInteger(-1);
+        Thread producer = new Thread(() -> {
+          try {
+            result.set(pacer.pushVideo(99L, pts) ? 1 : 0);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+        producer.start();
+        long deadline = System.nanoTime() + 30_000 * MS;
+        while (producer.getState() != Thread.State.TIMED_WAITING) {  // waiting for room in the queue
+          assertThat(System.nanoTime()).as("the producer waits for room").isLessThan(deadline);
+          Thread.sleep(1);
+        }
+        pacer.clear();
+        producer.join(30_000);
+        assertThat(producer.isAlive()).as("the producer returned after the clear").isFalse();
+        assertThat(result.get()).as("pushVideo's answer once a clear came while it waited").isZero();
+        for (long t = 0; t <= 200 * MS; t += MS) {
+          pacer.step(t);
+        }
+        assertThat(rec.pushed).as("frames pushed after the clear").isEmpty();
+        assertThat(rec.dropped).as("every frame comes back once, the refused one too").hasSize((int) queued + 1)
+            .contains(99L).doesNotHaveDuplicates();
+      }
+    }
+  }
+
+  @Test
   void realTimeDriverPushesEveryFrame() throws Exception {
     try (AudioPlayoutBuffer audio = AudioPlayoutBuffer.builder(48000, 1).capacityMs(1000).build()) {
       AtomicInteger audioFrames = new AtomicInteger();
