@@ -80,18 +80,22 @@ class AudioPlayoutBufferTest {
           }
         }
       });
+      AtomicInteger accepted = new AtomicInteger();
       Thread writer = new Thread(() -> {
         try {
-          for (int i = 0; i < 4; i++) {
-            assertThat(b.write(content(i * 12000L, 12000))).isTrue();
+          for (int i = 0; i < 4 && b.write(content(i * 12000L, 12000)); i++) {
+            accepted.incrementAndGet();
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       });
       writer.start();
-      writer.join(10_000);
-      AudioPlayoutBuffer.Playout p = b.playout().get(10, TimeUnit.SECONDS);
+      // one second of audio in real time: a loaded machine may take longer, only a failure waits this out
+      writer.join(60_000);
+      assertThat(writer.isAlive()).as("the writer finished").isFalse();
+      assertThat(accepted.get()).as("writes accepted whole").isEqualTo(4);
+      AudioPlayoutBuffer.Playout p = b.playout().get(60, TimeUnit.SECONDS);
       assertThat(p.interrupted()).isFalse();
       assertThat(p.playedPosition()).isEqualTo(48000);
       assertThat(received.position()).isEqualTo(48000);
@@ -122,11 +126,13 @@ class AudioPlayoutBufferTest {
       });
       writer.start();
       started.await();
+      long deadline = System.nanoTime() + 30_000 * MS;
       while (b.queuedSamples() < 4800) {
+        assertThat(System.nanoTime()).as("the writer filled the buffer").isLessThan(deadline);
         Thread.sleep(1);
       }
       assertThat(b.clear()).isEqualTo(480);
-      writer.join(5000);
+      writer.join(30_000);
       assertThat(writer.isAlive()).isFalse();
       assertThat(result.get()).isFalse();
       AudioPlayoutBuffer.Playout p = playout.get(1, TimeUnit.SECONDS);
