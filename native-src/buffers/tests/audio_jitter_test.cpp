@@ -1,7 +1,10 @@
 // The audio jitter buffer's packet handling, checked sample by sample with a synthetic decoder
 // whose output says which content it carries: reordering, duplicates, loss (PLC for exactly the
-// lost duration), FEC, DTX, late packets after an underrun, bursts, wrap, resets, overflow.
+// lost duration), FEC, DTX, late packets after an underrun, bursts, wrap, resets, overflow; the
+// delay bounds (minDelayMs, maxDelayMs, setMinimumDelay) and the currentDelayMs statistic.
 #include <algorithm>
+#include <functional>
+#include <random>
 #include <vector>
 
 #include "buffers_test_util.h"
@@ -389,4 +392,225 @@ LK_TEST(rtp_input_path_matches_field_input) {
     }
   }
   LK_CHECK_GE(content, 97 * 960);
+}
+
+namespace {
+
+// `count` packets of `stream()` with uniform jitter in [0, maxJitterMs) on top of the 5 ms path; every
+// 10th packet has none, so the arrival reference (the smallest arrival - content time in 2 s) stays
+// exactly the 5 ms path.
+std::vector<SimPacket> jittered(int count, int maxJitterMs, uint32_t seed) {
+  auto packets = stream(count);
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> jitterUs(0, maxJitterMs * 1000 - 1);
+  for (size_t k = 0; k < packets.size(); ++k) {
+    if (k % 10 != 0) packets[k].arrivalNs += static_cast<int64_t>(jitterUs(rng)) * 1000;
+  }
+  return packets;
+}
+
+// Pushes and pulls like run(), and after every pull records the target, the statistics and, when the
+// frame starts with content, the delay of that content measured from the output itself: pull time
+// minus the content's send time minus the 5 ms path (the content index is known modulo 20000 samples,
+// unambiguous for delays below 416 ms).
+struct DelayTrace {
+  std::vector<int> targetMs;
+  std::vector<double> currentDelayMs;
+  std::vector<double> measuredDelayMs;  // < 0: the frame does not start with content
+  AudioJitterBufferStats end;
+};
+
+DelayTrace runDelays(AudioJitterBuffer& jb, std::vector<SimPacket> packets, int endMs,
+                     const std::function<void(int64_t tMs, AudioJitterBuffer&)>& atPull = nullptr) {
+  std::stable_sort(packets.begin(), packets.end(),
+                   [](const SimPacket& a, const SimPacket& b) { return a.arrivalNs < b.arrivalNs; });
+  DelayTrace d;
+  size_t next = 0;
+  std::vector<int16_t> frame(static_cast<size_t>(jb.frameSamples() * jb.channels()));
+  for (int64_t tMs = 0; tMs <= endMs; tMs += 10) {
+    const int64_t t = tMs * kMs;
+    while (next < packets.size() && packets[next].arrivalNs <= t) {
+      const SimPacket& p = packets[next++];
+      jb.push(p.seq, p.ts, p.ssrc, p.payload.data(), static_cast<int>(p.payload.size()), p.arrivalNs);
+    }
+    if (atPull) atPull(tMs, jb);
+    jb.pull(t, frame.data(), static_cast<int>(frame.size()));
+    AudioJitterBufferStats s;
+    jb.getStats(&s);
+    d.targetMs.push_back(jb.targetDelayMs());
+    d.currentDelayMs.push_back(s.currentDelayMs);
+    double measured = -1;
+    if (frame[0] > 0) {
+      const int64_t index = frame[0] - 1;                   // content sample index modulo 20000
+      const int64_t latest = (tMs - 5) * 48;                // no content can be played before it arrived
+      const int64_t n = latest - ((latest - index) % 20000 + 20000) % 20000;
+      measured = static_cast<double>(tMs - 5) - static_cast<double>(n) / 48.0;
+    }
+    d.measuredDelayMs.push_back(measured);
+  }
+  jb.getStats(&d.end);
+  return d;
+}
+
+}  // namespace
+
+// currentDelayMs is the delay of the sample leaving the buffer now (after the arrival reference):
+// checked against the delay read from the output content itself, frame by frame, on a jittered
+// stream with reordering, underruns and late packets.
+LK_TEST(current_delay_stat_is_the_delay_of_the_sample_being_played) {
+  lkbt::SynthDecoder dec;
+  AudioJitterBuffer jb(exactConfig(), &dec);
+  const DelayTrace d = runDelays(jb, jittered(1500, 80, 31), 30000);
+  int compared = 0, off = 0;
+  double worst = 0;
+  for (size_t i = 100; i < d.measuredDelayMs.size(); ++i) {  // after the first second
+    if (d.measuredDelayMs[i] < 0) continue;
+    ++compared;
+    const double e = std::fabs(d.currentDelayMs[i] - d.measuredDelayMs[i]);
+    worst = std::max(worst, e);
+    if (e > 0.05) ++off;
+  }
+  LK_NOTE("%d frames compared, worst |currentDelayMs - measured| %.3f ms; target %.0f ms, packetsLate %lld",
+          compared, worst, d.end.targetDelayMs, static_cast<long long>(d.end.packetsLate));
+  LK_CHECK_GE(compared, 2500);
+  LK_CHECK_EQ(off, 0);
+  LK_CHECK_GT(d.end.packetsReordered, 0);
+}
+
+// maxDelayMs caps the adaptive target: 0..300 ms jitter pushes the unbounded target far above 120 ms;
+// with maxDelayMs = 120 it never goes above. The played delay follows the cap, not the jitter: with
+// most packets later than the cap allows, the buffer conceals, waits up to lateWaitMs (50 ms) past the
+// target for the missing packet, plays it if it comes (the delay grows for a while) and gives it up
+// (late) if not, so its median stays near target + lateWaitMs (measured 185 ms; 305 ms uncapped) with
+// excursions up to the jitter's own spread (peak 255 ms). Time-stretching is off here (sample-exact
+// content); with it on, accelerate pulls the played delay down between those episodes as well.
+LK_TEST(max_delay_caps_the_target_under_large_jitter) {
+  const auto packets = jittered(1500, 300, 32);
+  int peak[2] = {0, 0};
+  double medianPlayed[2] = {0, 0};
+  int64_t late[2] = {0, 0};
+  for (int capped = 0; capped < 2; ++capped) {
+    lkbt::SynthDecoder dec;
+    AudioJitterBufferConfig c = exactConfig();
+    if (capped) c.maxDelayMs = 120;
+    AudioJitterBuffer jb(c, &dec);
+    const DelayTrace d = runDelays(jb, packets, 30000);
+    peak[capped] = *std::max_element(d.targetMs.begin(), d.targetMs.end());
+    std::vector<double> played;
+    for (size_t i = 300; i < d.measuredDelayMs.size(); ++i) {
+      if (d.measuredDelayMs[i] >= 0) played.push_back(d.measuredDelayMs[i]);
+    }
+    LK_REQUIRE(played.size() > 1000);
+    std::sort(played.begin(), played.end());
+    medianPlayed[capped] = played[played.size() / 2];
+    late[capped] = d.end.packetsLate;
+    LK_NOTE("maxDelayMs %d: peak target %d ms, final target %.0f ms, played delay after 3 s: median %.1f ms, peak "
+            "%.1f ms; late packets %lld, concealed %.2f %%",
+            c.maxDelayMs, peak[capped], d.end.targetDelayMs, medianPlayed[capped], played.back(),
+            static_cast<long long>(d.end.packetsLate), 100.0 * d.end.concealedSamples / d.end.totalSamplesReceived);
+    if (capped) LK_CHECK_EQ(d.end.targetDelayMs, 120.0);
+  }
+  LK_CHECK_GE(peak[0], 240);  // the jitter would push the target outside the bound...
+  LK_CHECK_LE(peak[1], 120);  // ...and the bound holds
+  LK_CHECK_GE(medianPlayed[0], 240.0);
+  // target + lateWaitMs + one packet (the one played after giving up may be that much later) + one pull
+  LK_CHECK_LE(medianPlayed[1], 120.0 + 50.0 + 20.0 + 10.0);
+  LK_CHECK_GT(late[1], late[0]);  // what the cap costs: packets given up as late
+}
+
+// minDelayMs floors the target and the delay the stream starts playing at, where the jitter alone
+// would give a small target.
+LK_TEST(min_delay_floors_the_target_and_the_played_delay) {
+  const auto packets = jittered(500, 20, 33);
+  for (int floorMs : {0, 150}) {
+    lkbt::SynthDecoder dec;
+    AudioJitterBufferConfig c = exactConfig();
+    c.minDelayMs = floorMs;
+    AudioJitterBuffer jb(c, &dec);
+    const DelayTrace d = runDelays(jb, packets, 10000);
+    const int lowest = *std::min_element(d.targetMs.begin(), d.targetMs.end());
+    const int highest = *std::max_element(d.targetMs.begin(), d.targetMs.end());
+    double minPlayed = 1e9, maxPlayed = 0;
+    for (size_t i = 0; i + 30 < d.measuredDelayMs.size(); ++i) {  // until the stream ends
+      if (d.measuredDelayMs[i] < 0) continue;
+      minPlayed = std::min(minPlayed, d.measuredDelayMs[i]);
+      maxPlayed = std::max(maxPlayed, d.measuredDelayMs[i]);
+    }
+    LK_NOTE("minDelayMs %d: target %d..%d ms, played delay %.1f..%.1f ms, minimumDelayMs stat %.0f", floorMs, lowest,
+            highest, minPlayed, maxPlayed, d.end.minimumDelayMs);
+    LK_CHECK_EQ(d.end.minimumDelayMs, static_cast<double>(floorMs));
+    if (floorMs == 0) {
+      LK_CHECK_LE(highest, 60);  // the jitter alone keeps the target low...
+    } else {
+      LK_CHECK_EQ(lowest, floorMs);  // ...the floor holds from the first pull on
+      LK_CHECK_GE(minPlayed, floorMs);
+      LK_CHECK_LE(maxPlayed, floorMs + 10.0);  // playing starts at the first 10 ms pull at or past the target
+    }
+  }
+}
+
+// setMinimumDelay raises the floor at once (A/V sync), is clamped to maxDelayMs, and 0 gives the
+// adaptive target back.
+LK_TEST(set_minimum_delay_raises_the_floor_and_zero_restores_it) {
+  const auto packets = jittered(1500, 60, 34);
+  lkbt::SynthDecoder refDec;
+  AudioJitterBuffer reference(exactConfig(), &refDec);
+  const DelayTrace free = runDelays(reference, packets, 30000);
+  lkbt::SynthDecoder dec;
+  AudioJitterBufferConfig c = exactConfig();
+  c.maxDelayMs = 400;
+  AudioJitterBuffer jb(c, &dec);
+  AudioJitterBufferStats atClamp;
+  const DelayTrace d = runDelays(jb, packets, 30000, [&](int64_t tMs, AudioJitterBuffer& b) {
+    if (tMs == 10000) b.setMinimumDelay(250);
+    if (tMs == 15000) {
+      b.setMinimumDelay(5000);  // clamped to maxDelayMs
+      b.getStats(&atClamp);
+    }
+    if (tMs == 20000) b.setMinimumDelay(0);
+  });
+  int beforeMax = 0, duringMin = 1000, clampedMin = 1000, clampedMax = 0, afterDiffers = 0;
+  for (size_t i = 0; i < d.targetMs.size(); ++i) {
+    const int64_t tMs = static_cast<int64_t>(i) * 10;
+    if (tMs < 10000) beforeMax = std::max(beforeMax, d.targetMs[i]);
+    if (tMs >= 10000 && tMs < 15000) duringMin = std::min(duringMin, d.targetMs[i]);
+    if (tMs >= 15000 && tMs < 20000) {
+      clampedMin = std::min(clampedMin, d.targetMs[i]);
+      clampedMax = std::max(clampedMax, d.targetMs[i]);
+    }
+    if (tMs >= 20000 && d.targetMs[i] != free.targetMs[i]) ++afterDiffers;
+  }
+  LK_NOTE("adaptive target up to %d ms before; %d ms minimum while setMinimumDelay(250); %d..%d ms while "
+          "setMinimumDelay(5000); after setMinimumDelay(0) %d pulls differ from the buffer without override",
+          beforeMax, duringMin, clampedMin, clampedMax, afterDiffers);
+  LK_CHECK_LE(beforeMax, 100);
+  LK_CHECK_EQ(duringMin, 250);
+  LK_CHECK_EQ(clampedMin, 400);
+  LK_CHECK_EQ(clampedMax, 400);
+  LK_CHECK_EQ(atClamp.minimumDelayMs, 400.0);
+  LK_CHECK_EQ(afterDiffers, 0);
+  LK_CHECK_EQ(d.end.minimumDelayMs, 0.0);
+}
+
+// A packet that arrives after the buffer gave it up (concealed it as lost and moved on) is counted
+// in packetsLate and discarded; it is not played out of order.
+LK_TEST(a_packet_after_its_release_point_counts_as_late) {
+  lkbt::SynthDecoder dec;
+  AudioJitterBuffer jb(exactConfig(), &dec);
+  auto packets = stream(100);
+  packets[40].arrivalNs += 400 * kMs;  // target 40 ms + lateWaitMs 50 ms: given up long before
+  const Analysis a = analyse(run(jb, packets, 2200).pcm);
+  AudioJitterBufferStats s;
+  jb.getStats(&s);
+  LK_CHECK_EQ(s.packetsLate, 1);
+  LK_CHECK_EQ(s.packetsReceived, 100);
+  LK_CHECK_EQ(s.packetsDiscarded, 1);
+  LK_CHECK_EQ(s.packetsDuplicated, 0);
+  LK_CHECK_EQ(s.lossConcealedSamples, 960);
+  LK_CHECK_EQ(a.concealed, 960);
+  LK_CHECK_EQ(a.breaks, 1);
+  LK_REQUIRE(a.jumps.size() == 1);
+  LK_CHECK_EQ(a.jumps[0], 960);  // the content goes on after packet 40, and 40 never plays
+  LK_CHECK_EQ(a.contentSamples, 99 * 960);
+  LK_CHECK_EQ(dec.decoded, 99);
 }

@@ -6,7 +6,9 @@
 //  - 0..60 ms uniform jitter: late concealment <= 1 % after a 3 s warm-up, target within 20 ms of
 //    the jitter's p95;
 //  - after a jitter step the target reaches the new p95 within 2 s, and after the jitter ends it is
-//    back within 90 s (NetEq preset) / 30 s (low-latency preset); time-stretching <= 10 % per second.
+//    back within 90 s (NetEq preset) / 30 s (low-latency preset); time-stretching <= 10 % per second;
+//  - the played delay (currentDelayMs) follows the target when setMinimumDelay moves it, by
+//    time-stretching alone.
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -282,3 +284,75 @@ void adaptationBar(DelayPreset preset, double downLimitS) {
 LK_TEST(adaptation_bar_neteq_preset) { adaptationBar(DelayPreset::kNetEq, 90.0); }
 
 LK_TEST(adaptation_bar_low_latency_preset) { adaptationBar(DelayPreset::kLowLatency, 30.0); }
+
+// setMinimumDelay (A/V sync) moves the target at once; the played delay follows it by time-stretching
+// (preemptive expand up, accelerate down, <= 10 % of the output), without concealment. currentDelayMs
+// is the delay of the sample being played (checked exactly against the output content in
+// buffers_audio_jitter); here it is held to the target once the stretching has caught up.
+LK_TEST(played_delay_follows_set_minimum_delay) {
+  const auto packets = firstSeconds(plainPackets(), 60);
+  const Trace trace = jitter(packets.size(), 41, [](int64_t) { return 30; });
+  lkbt::LibopusDecoder dec(48000, 1);
+  AudioJitterBufferConfig c;
+  AudioJitterBuffer jb(c, &dec);
+  std::vector<size_t> order(packets.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return trace.arrivalNs[a] < trace.arrivalNs[b]; });
+  std::vector<int16_t> frame(480);
+  size_t next = 0;
+  std::vector<double> current;
+  std::vector<int> target;
+  AudioJitterBufferStats at[3];
+  for (int64_t tMs = 0; tMs < 58000; tMs += 10) {
+    while (next < order.size() && trace.arrivalNs[order[next]] <= tMs * kMs) {
+      const size_t k = order[next++];
+      jb.push(static_cast<uint16_t>(k), packets[k].timestamp, 3, packets[k].data.data(),
+              static_cast<int>(packets[k].data.size()), trace.arrivalNs[k]);
+    }
+    if (tMs == 10000) jb.getStats(&at[0]), jb.setMinimumDelay(250);
+    if (tMs == 30000) jb.getStats(&at[1]), jb.setMinimumDelay(0);
+    jb.pull(tMs * kMs, frame.data(), 480);
+    AudioJitterBufferStats s;
+    jb.getStats(&s);
+    current.push_back(s.currentDelayMs);
+    target.push_back(jb.targetDelayMs());
+  }
+  jb.getStats(&at[2]);
+  // Seconds after `fromMs` until the played delay is within [target, target + 30 ms], and the share of
+  // pulls from then until `untilMs` that stay there.
+  auto follow = [&](int64_t fromMs, int64_t untilMs, double* share) {
+    int64_t reached = -1, inside = 0, total = 0;
+    for (int64_t tMs = fromMs; tMs < untilMs; tMs += 10) {
+      const size_t i = static_cast<size_t>(tMs / 10);
+      const bool ok = current[i] >= target[i] - 1e-9 && current[i] <= target[i] + 30.0;
+      if (reached < 0 && ok) reached = tMs;
+      if (reached >= 0) {
+        ++total;
+        inside += ok;
+      }
+    }
+    *share = total > 0 ? static_cast<double>(inside) / total : 0;
+    return reached < 0 ? -1.0 : static_cast<double>(reached - fromMs) / 1000.0;
+  };
+  double shareUp = 0, shareDown = 0;
+  const double up = follow(10000, 30000, &shareUp);
+  const double down = follow(30000, 58000, &shareDown);
+  const int64_t concealedWhileMoving = at[1].concealedSamples - at[0].concealedSamples +
+                                       at[2].concealedSamples - at[1].concealedSamples;
+  LK_NOTE("adaptive target %.0f ms (played %.1f ms); setMinimumDelay(250): played delay inside [target, target+30] "
+          "after %.2f s, then %.1f %% of the time; setMinimumDelay(0): target %d ms, back after %.2f s, then %.1f %%; "
+          "stretched %lld+%lld samples, concealed %lld samples from 10 s on",
+          at[0].targetDelayMs, at[0].currentDelayMs, up, 100 * shareUp, target[31000 / 10], down, 100 * shareDown,
+          static_cast<long long>(at[2].insertedSamplesForDeceleration),
+          static_cast<long long>(at[2].removedSamplesForAcceleration), static_cast<long long>(concealedWhileMoving));
+  LK_CHECK_LE(at[0].targetDelayMs, 80.0);
+  LK_CHECK_EQ(target[10000 / 10], 250);  // at once
+  LK_CHECK(up >= 1.9);                  // at most 10 % stretching: 190 ms take at least 1.9 s
+  LK_CHECK(up >= 0 && up <= 8.0);
+  LK_CHECK_GE(shareUp, 0.95);
+  LK_CHECK_LE(target[31000 / 10], 80);
+  LK_CHECK(down >= 0 && down <= 8.0);
+  LK_CHECK_GE(shareDown, 0.95);
+  LK_CHECK_EQ(concealedWhileMoving, 0);
+}
