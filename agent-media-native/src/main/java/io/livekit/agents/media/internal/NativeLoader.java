@@ -152,7 +152,7 @@ public final class NativeLoader {
       for (int i = 0; i < attempts.size(); i++) {
         msg.append("\n  ").append(i + 1).append(". ").append(attempts.get(i));
       }
-      msg.append("\nFix: ").append(fix(platform, version, jarName));
+      msg.append("\nFix: ").append(fix(platform, version, jarName, attempts));
       UnsatisfiedLinkError e = new UnsatisfiedLinkError(msg.toString());
       if (firstError != null) {
         e.initCause(firstError);
@@ -172,7 +172,14 @@ public final class NativeLoader {
     return new Result(null, loadedFrom, nativeVersion, info);
   }
 
-  private static String fix(String platform, String version, String jarName) {
+  private static String fix(String platform, String version, String jarName, List<String> attempts) {
+    String glibc = requiredGlibc(attempts);
+    if (glibc != null) {
+      return "the native library needs glibc " + glibc + " or newer (the linux builds are made on Debian 12, "
+          + "glibc 2.36) and this system's C library is older. Run on a newer distribution (Debian 12+, "
+          + "Ubuntu 22.10+, Fedora 37+), or build native-src on this system (native-src/README.md) and point -D"
+          + PROP_LIBRARY_PATH + " at the " + System.mapLibraryName(LIBRARY) + " it makes.";
+    }
     boolean known = false;
     for (String p : Platforms.KNOWN) {
       known |= p.equals(platform);
@@ -189,6 +196,29 @@ public final class NativeLoader {
         + ") to the class path next to " + ARTIFACT + "-" + version + ".jar"
         + (platform.equals("linux-x86_64") ? "" : " (built with the toolchain files in cmake/toolchains; see agent-media-native/README.md)")
         + ", or point -D" + PROP_LIBRARY_PATH + " at a " + System.mapLibraryName(LIBRARY) + " of that version.";
+  }
+
+  /**
+   * The glibc version a failed load asked for ("version `GLIBC_2.36' not found" from the dynamic linker), or
+   * null when no attempt failed that way.
+   */
+  static String requiredGlibc(List<String> attempts) {
+    for (String a : attempts) {
+      int i = a.indexOf("GLIBC_");
+      if (i >= 0 && a.contains("not found")) {
+        int end = i + "GLIBC_".length();
+        while (end < a.length() && (Character.isDigit(a.charAt(end)) || a.charAt(end) == '.')) {
+          end++;
+        }
+        while (end > i + "GLIBC_".length() && a.charAt(end - 1) == '.') {
+          end--;
+        }
+        if (end > i + "GLIBC_".length()) {
+          return a.substring(i + "GLIBC_".length(), end);
+        }
+      }
+    }
+    return null;
   }
 
   private static void checkJarVersion(ClassLoader cl, String dir, String version, String jarName) throws IOException {
