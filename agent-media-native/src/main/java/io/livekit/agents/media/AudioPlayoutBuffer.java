@@ -438,7 +438,7 @@ public final class AudioPlayoutBuffer implements AutoCloseable {
     if (drivenByPacer) {
       throw new IllegalStateException("an AvPacer drives this AudioPlayoutBuffer; use AvPacer.step");
     }
-    Buffers.samples(out, "out");
+    Buffers.samplesOut(out, "out");
     int r;
     life.readLock().lock();
     try {

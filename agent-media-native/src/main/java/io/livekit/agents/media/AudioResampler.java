@@ -62,7 +62,7 @@ public final class AudioResampler implements AutoCloseable {
   public int process(ShortBuffer in, ShortBuffer out) {
     ResamplerBinding r = handle.get();
     Buffers.samples(in, "in");
-    Buffers.samples(out, "out");
+    Buffers.samplesOut(out, "out");
     int frames = frames(in.remaining());
     checkRoom(frames, out.remaining());
     return Status.check(r.process(in, frames, out, out.remaining() / channels), "resample");
@@ -72,7 +72,7 @@ public final class AudioResampler implements AutoCloseable {
   public int process(FloatBuffer in, FloatBuffer out) {
     ResamplerBinding r = handle.get();
     Buffers.samples(in, "in");
-    Buffers.samples(out, "out");
+    Buffers.samplesOut(out, "out");
     int frames = frames(in.remaining());
     checkRoom(frames, out.remaining());
     return Status.check(r.processFloat(in, frames, out, out.remaining() / channels), "resample");

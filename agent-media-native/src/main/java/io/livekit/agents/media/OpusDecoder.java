@@ -58,7 +58,7 @@ public final class OpusDecoder implements AutoCloseable {
    */
   public int decode(ByteBuffer packet, ShortBuffer pcm) {
     OpusAudioDecoderBinding dec = handle.get();
-    Buffers.samples(pcm, "pcm");
+    Buffers.samplesOut(pcm, "pcm");
     int length = packetLength(packet);
     return Status.check(dec.decode(length == 0 ? null : packet, length, pcm, pcm.remaining() / channels), "Opus decode");
   }
@@ -71,7 +71,7 @@ public final class OpusDecoder implements AutoCloseable {
   /** Same as {@link #decode(ByteBuffer, ShortBuffer)} with float output in [-1, 1]. */
   public int decode(ByteBuffer packet, FloatBuffer pcm) {
     OpusAudioDecoderBinding dec = handle.get();
-    Buffers.samples(pcm, "pcm");
+    Buffers.samplesOut(pcm, "pcm");
     int length = packetLength(packet);
     return Status.check(dec.decodeFloat(length == 0 ? null : packet, length, pcm, pcm.remaining() / channels), "Opus decode");
   }
@@ -84,7 +84,7 @@ public final class OpusDecoder implements AutoCloseable {
   public int decodeFec(ByteBuffer nextPacket, ShortBuffer pcm, int frameSize) {
     OpusAudioDecoderBinding dec = handle.get();
     Buffers.direct(nextPacket, "nextPacket");
-    Buffers.samples(pcm, "pcm");
+    Buffers.samplesOut(pcm, "pcm");
     checkRoom(pcm, frameSize);
     return Status.check(dec.decodeFec(nextPacket, nextPacket.remaining(), pcm, frameSize), "Opus FEC decode");
   }
@@ -92,7 +92,7 @@ public final class OpusDecoder implements AutoCloseable {
   /** Conceals exactly {@code frameSize} samples per channel (a multiple of 2.5 ms, at most 120 ms). */
   public int conceal(ShortBuffer pcm, int frameSize) {
     OpusAudioDecoderBinding dec = handle.get();
-    Buffers.samples(pcm, "pcm");
+    Buffers.samplesOut(pcm, "pcm");
     checkRoom(pcm, frameSize);
     return Status.check(dec.conceal(pcm, frameSize), "Opus concealment");
   }

@@ -75,7 +75,7 @@ public final class OpusEncoder implements AutoCloseable {
   public int encode(ShortBuffer pcm, ByteBuffer out) {
     OpusAudioEncoderBinding enc = handle.get();
     Buffers.samples(pcm, "pcm");
-    Buffers.direct(out, "out");
+    Buffers.writable(out, "out");
     int frameSize = frameSize(pcm.remaining());
     return Status.check(enc.encode(pcm, frameSize, out, out.remaining()), "Opus encode");
   }
@@ -84,7 +84,7 @@ public final class OpusEncoder implements AutoCloseable {
   public int encode(FloatBuffer pcm, ByteBuffer out) {
     OpusAudioEncoderBinding enc = handle.get();
     Buffers.samples(pcm, "pcm");
-    Buffers.direct(out, "out");
+    Buffers.writable(out, "out");
     int frameSize = frameSize(pcm.remaining());
     return Status.check(enc.encodeFloat(pcm, frameSize, out, out.remaining()), "Opus encode");
   }

@@ -28,9 +28,9 @@ public final class VideoConverter {
     MediaNatives.ensureAvailability();
     Objects.requireNonNull(format, "format");
     Buffers.direct(src, "src");
-    Buffers.direct(y, "y");
-    Buffers.direct(u, "u");
-    Buffers.direct(v, "v");
+    Buffers.writable(y, "y");
+    Buffers.writable(u, "u");
+    Buffers.writable(v, "v");
     int r = VideoConvertBinding.convertToI420(format.value(), src, srcStride, src.remaining(), width, height,
         y, strideY, y.remaining(), u, strideU, u.remaining(), v, strideV, v.remaining());
     if (r < 0) {
@@ -46,7 +46,7 @@ public final class VideoConverter {
     Buffers.direct(y, "y");
     Buffers.direct(u, "u");
     Buffers.direct(v, "v");
-    Buffers.direct(dst, "dst");
+    Buffers.writable(dst, "dst");
     int r = VideoConvertBinding.convertFromI420(y, strideY, y.remaining(), u, strideU, u.remaining(), v, strideV,
         v.remaining(), width, height, format.value(), dst, dstStride, dst.remaining());
     if (r < 0) {
@@ -63,9 +63,9 @@ public final class VideoConverter {
     Buffers.direct(srcY, "srcY");
     Buffers.direct(srcU, "srcU");
     Buffers.direct(srcV, "srcV");
-    Buffers.direct(dstY, "dstY");
-    Buffers.direct(dstU, "dstU");
-    Buffers.direct(dstV, "dstV");
+    Buffers.writable(dstY, "dstY");
+    Buffers.writable(dstU, "dstU");
+    Buffers.writable(dstV, "dstV");
     int r = VideoConvertBinding.scaleI420(srcY, srcStrideY, srcY.remaining(), srcU, srcStrideU, srcU.remaining(),
         srcV, srcStrideV, srcV.remaining(), srcWidth, srcHeight, dstY, dstStrideY, dstY.remaining(), dstU, dstStrideU,
         dstU.remaining(), dstV, dstStrideV, dstV.remaining(), dstWidth, dstHeight, filter.value());
@@ -80,7 +80,7 @@ public final class VideoConverter {
     MediaNatives.ensureAvailability();
     Objects.requireNonNull(filter, "filter");
     Buffers.direct(src, "src");
-    Buffers.direct(dst, "dst");
+    Buffers.writable(dst, "dst");
     int r = VideoConvertBinding.scalePacked(src, srcStride, src.remaining(), srcWidth, srcHeight, dst, dstStride,
         dst.remaining(), dstWidth, dstHeight, filter.value());
     if (r < 0) {

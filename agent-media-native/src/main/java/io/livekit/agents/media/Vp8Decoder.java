@@ -77,9 +77,9 @@ public final class Vp8Decoder implements AutoCloseable {
    */
   public void copyTo(ByteBuffer y, int strideY, ByteBuffer u, int strideU, ByteBuffer v, int strideV, int width, int height) {
     Vp8DecoderBinding dec = handle.get();
-    Buffers.direct(y, "y");
-    Buffers.direct(u, "u");
-    Buffers.direct(v, "v");
+    Buffers.writable(y, "y");
+    Buffers.writable(u, "u");
+    Buffers.writable(v, "v");
     int r = dec.copyTo(y, strideY, y.remaining(), u, strideU, u.remaining(), v, strideV, v.remaining(), width, height);
     if (r < 0) {
       throw Status.failure(r, "VP8 copy of the decoded picture to " + width + "x" + height);

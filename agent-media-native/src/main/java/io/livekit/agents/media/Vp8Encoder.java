@@ -63,7 +63,7 @@ public final class Vp8Encoder implements AutoCloseable {
     Buffers.direct(y, "y");
     Buffers.direct(u, "u");
     Buffers.direct(v, "v");
-    Buffers.direct(out, "out");
+    Buffers.writable(out, "out");
     if (keyFrameRequested) {
       keyFrameRequested = false;
       enc.requestKeyFrame();

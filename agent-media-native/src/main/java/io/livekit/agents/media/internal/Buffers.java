@@ -25,6 +25,29 @@ public final class Buffers {
     return b;
   }
 
+  /**
+   * Fails unless {@code b} is a non-null, direct and writable buffer: one that native code writes into. A
+   * read-only view must not be written behind Java's back.
+   */
+  public static <B extends Buffer> B writable(B b, String name) {
+    direct(b, name);
+    if (b.isReadOnly()) {
+      throw new IllegalArgumentException(name + " is read-only; native code writes into it, so pass a writable "
+          + "direct buffer (not asReadOnlyBuffer())");
+    }
+    return b;
+  }
+
+  /** Direct, native-order and writable 16-bit samples that native code writes into. */
+  public static ShortBuffer samplesOut(ShortBuffer b, String name) {
+    return writable(samples(b, name), name);
+  }
+
+  /** Direct, native-order and writable float samples that native code writes into. */
+  public static FloatBuffer samplesOut(FloatBuffer b, String name) {
+    return writable(samples(b, name), name);
+  }
+
   /** Direct, native-order 16-bit samples. */
   public static ShortBuffer samples(ShortBuffer b, String name) {
     direct(b, name);
