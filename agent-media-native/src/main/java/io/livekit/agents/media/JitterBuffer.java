@@ -161,19 +161,34 @@ public final class JitterBuffer implements AutoCloseable {
    */
   public PushResult push(ByteBuffer packet, long arrivalNanos) {
     handle.get();
-    if (packet != lastIn) {
-      Buffers.direct(packet, "packet");
-      lastInAddress = new Pointer(packet).address();
-      lastIn = packet;
-    }
-    long address = lastInAddress + packet.position();
     int r;
-    if (opus != null) {
-      r = opus.pushRtp(address, packet.remaining(), arrivalNanos);
-    } else if (video != null) {
-      r = video.pushRtp(address, packet.remaining(), arrivalNanos);
+    if (packet == lastIn) {
+      // The same buffer again (a receive buffer reused per packet): pass its cached address, the fastest
+      // call. The address is taken on the second sighting, so a stream of one-off slices never pays for it.
+      if (lastInAddress == 0) {
+        lastInAddress = new Pointer(packet).address();
+      }
+      long address = lastInAddress + packet.position();
+      if (opus != null) {
+        r = opus.pushRtp(address, packet.remaining(), arrivalNanos);
+      } else if (video != null) {
+        r = video.pushRtp(address, packet.remaining(), arrivalNanos);
+      } else {
+        r = packets.pushRtp(address, packet.remaining(), arrivalNanos);
+      }
     } else {
-      r = packets.pushRtp(address, packet.remaining(), arrivalNanos);
+      // A buffer not seen just before (e.g. a fresh slice per packet): JNI reads its address and position
+      // itself, which allocates nothing.
+      Buffers.direct(packet, "packet");
+      lastIn = packet;
+      lastInAddress = 0;
+      if (opus != null) {
+        r = opus.pushRtp(packet, packet.remaining(), arrivalNanos);
+      } else if (video != null) {
+        r = video.pushRtp(packet, packet.remaining(), arrivalNanos);
+      } else {
+        r = packets.pushRtp(packet, packet.remaining(), arrivalNanos);
+      }
     }
     if (r == MediaException.Code.INVALID_DATA.status()) {
       return PushResult.INVALID;
@@ -189,7 +204,7 @@ public final class JitterBuffer implements AutoCloseable {
    */
   public int pullAudio(long nowNanos, ShortBuffer pcm) {
     OpusJitterBufferBinding a = mode(opus, JitterBufferOptions.Mode.OPUS_AUDIO);
-    Buffers.samples(pcm, "pcm");
+    Buffers.samplesOut(pcm, "pcm");
     if (pcm.remaining() < frameSamples * options.channels) {
       throw new IllegalArgumentException("pcm needs room for " + frameSamples * options.channels + " samples, has "
           + pcm.remaining());
@@ -332,10 +347,7 @@ public final class JitterBuffer implements AutoCloseable {
 
   private long outAddress(ByteBuffer out) {
     if (out != lastOut) {
-      Buffers.direct(out, "out");
-      if (out.isReadOnly()) {
-        throw new IllegalArgumentException("out is read-only");
-      }
+      Buffers.writable(out, "out");
       lastOutAddress = new Pointer(out).address();
       lastOut = out;
     }
