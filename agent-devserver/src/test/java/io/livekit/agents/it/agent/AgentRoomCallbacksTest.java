@@ -1,18 +1,13 @@
 package io.livekit.agents.it.agent;
 
 import io.livekit.agents.JobContext;
-import io.livekit.agents.JobHandler;
 import io.livekit.agents.JobInfo;
-import io.livekit.agents.JobStatus;
 import io.livekit.agents.JobType;
 import io.livekit.agents.PublishedTracks;
 import io.livekit.agents.PublisherHandler;
 import io.livekit.agents.RoomHandler;
-import io.livekit.agents.Worker;
-import io.livekit.agents.WorkerListener;
 import io.livekit.agents.it.room.Media;
 import io.livekit.agents.it.room.RoomRecorder;
-import io.livekit.agents.it.room.RoomTestBase;
 import io.livekit.agents.it.support.It;
 import io.livekit.agents.room.AudioSourceOptions;
 import io.livekit.agents.room.AudioStream;
@@ -27,7 +22,6 @@ import io.livekit.agents.room.Room;
 import io.livekit.agents.room.TrackKind;
 import io.livekit.agents.room.VideoSourceOptions;
 import io.livekit.agents.room.VideoStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -50,29 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * before {@link PublisherHandler#prepareAudioTrack} and {@link PublisherHandler#prepareVideoTrack}, with nothing
  * published yet; and a throwing {@code onConnected} fails the job before anything is prepared.
  */
-class AgentRoomCallbacksTest extends RoomTestBase {
-
-    private Worker worker;
-    private final BlockingQueue<String> ended = new LinkedBlockingQueue<>();
-
-    @AfterEach
-    void closeWorker() {
-        if (worker != null) {
-            worker.close();
-        }
-    }
-
-    private void startWorker(JobHandler handler, JobType type, String agentName) throws InterruptedException {
-        worker = Worker.create(It.options(server).jobType(type).agentName(agentName).build(), handler);
-        worker.addListener(new WorkerListener() {
-            @Override
-            public void onJobEnded(JobInfo job, JobStatus status, String error) {
-                ended.add(job.id() + " " + status + (error.isEmpty() ? "" : " " + error));
-            }
-        });
-        worker.start();
-        assertThat(worker.awaitReady(It.WAIT)).isTrue();
-    }
+class AgentRoomCallbacksTest extends AgentJobTestBase {
 
     private static <T> T poll(BlockingQueue<T> q, String what) throws InterruptedException {
         T v = q.poll(It.WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -1,20 +1,14 @@
 package io.livekit.agents.it.agent;
 
 import io.livekit.agents.JobContext;
-import io.livekit.agents.JobHandler;
-import io.livekit.agents.JobInfo;
-import io.livekit.agents.JobStatus;
 import io.livekit.agents.JobType;
 import io.livekit.agents.ParticipantHandler;
 import io.livekit.agents.PublishedTracks;
 import io.livekit.agents.PublisherHandler;
 import io.livekit.agents.RoomHandler;
-import io.livekit.agents.Worker;
-import io.livekit.agents.WorkerListener;
 import io.livekit.agents.devserver.DevServerTestHooks;
 import io.livekit.agents.it.room.Media;
 import io.livekit.agents.it.room.RoomRecorder;
-import io.livekit.agents.it.room.RoomTestBase;
 import io.livekit.agents.it.support.It;
 import io.livekit.agents.room.AudioSource;
 import io.livekit.agents.room.AudioSourceOptions;
@@ -30,7 +24,6 @@ import io.livekit.agents.room.VideoSource;
 import io.livekit.agents.room.VideoSourceOptions;
 import livekit.LivekitAgent;
 import livekit.LivekitAgentDispatch;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -51,29 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * prepared audio and video reach a subscriber; the room's end ends the job (left: SUCCESS, lost: FAILED); the job's
  * end leaves the room, after its status was reported.
  */
-class AgentRoomJobsTest extends RoomTestBase {
-
-    private Worker worker;
-    private final BlockingQueue<String> ended = new ArrayBlockingQueue<>(16);
-
-    @AfterEach
-    void closeWorker() {
-        if (worker != null) {
-            worker.close();
-        }
-    }
-
-    private void startWorker(JobHandler handler, JobType type, String agentName) throws InterruptedException {
-        worker = Worker.create(It.options(server).jobType(type).agentName(agentName).build(), handler);
-        worker.addListener(new WorkerListener() {
-            @Override
-            public void onJobEnded(JobInfo job, JobStatus status, String error) {
-                ended.add(job.id() + " " + status + (error.isEmpty() ? "" : " " + error));
-            }
-        });
-        worker.start();
-        assertThat(worker.awaitReady(It.WAIT)).isTrue();
-    }
+class AgentRoomJobsTest extends AgentJobTestBase {
 
     /** A room job that hands out its context and stays until cancelled, with the given room options. */
     private static final class Staying implements RoomHandler {
