@@ -59,7 +59,11 @@ Vp8Encoder::Vp8Encoder(int width, int height, int bitrateKbps, int maxFramerate,
   if (threads < 0 || threads > 16) {
     throw std::invalid_argument("VP8 encoder threads must be 0 (auto)..16, got " + std::to_string(threads));
   }
-  if (options & ~15) throw std::invalid_argument("unknown VP8 encoder option bits " + std::to_string(options));
+  if (options & ~31) throw std::invalid_argument("unknown VP8 encoder option bits " + std::to_string(options));
+  if ((options & kVp8Denoising) && (options & kVp8NoDenoising)) {
+    throw std::invalid_argument("VP8 encoder options kVp8Denoising (16) and kVp8NoDenoising (4) contradict each "
+                                "other: pass one of them");
+  }
   cfg_ = new vpx_codec_enc_cfg_t();
   const int err = init(width, height);
   if (err != kOk) {
@@ -139,10 +143,11 @@ int Vp8Encoder::init(int width, int height) {
     ctx_ = nullptr;
     return kInternalError;
   }
+  // Off unless asked for (see Vp8EncoderOption); when on, libwebrtc's level: adaptive on x86, Y-only on ARM.
 #if defined(__aarch64__) || defined(__arm__) || defined(_M_ARM64)
-  const unsigned denoise = (options_ & kVp8NoDenoising) ? 0u : 1u;
+  const unsigned denoise = (options_ & kVp8Denoising) ? 1u : 0u;
 #else
-  const unsigned denoise = (options_ & kVp8NoDenoising) ? 0u : 4u;
+  const unsigned denoise = (options_ & kVp8Denoising) ? 4u : 0u;
 #endif
   // Key frames may use at most 0.5 x optimal buffer x fps / 10 percent of a frame's budget (>= 300).
   const unsigned maxIntra = std::max(300u, static_cast<unsigned>(600 * 0.5 * maxFramerate_ / 10));

@@ -68,47 +68,62 @@ PresetResult runPreset(int w, int h, int kbps, int frames, int noise, int option
 
 LK_TEST(vp8_encoder_bytes_identical_to_raw_libvpx) {
   const int w = 320, h = 240, fps = 30, kbps = 300, frames = kSanitized ? 20 : 60;
-  Vp8Encoder ours(w, h, kbps, fps, kVp8CpuUsedAuto, 1, 0);
-  LK_CHECK_EQ(ours.cpuUsed(), -4);  // below CIF on x86
-  LK_CHECK_EQ(ours.threads(), 1);
+  // The default options (denoiser off) and the denoiser on (libwebrtc's adaptive level 4 on x86).
+  for (int options : {0, static_cast<int>(kVp8Denoising)}) {
+    Vp8Encoder ours(w, h, kbps, fps, kVp8CpuUsedAuto, 1, options);
+    LK_CHECK_EQ(ours.cpuUsed(), -4);  // below CIF on x86
+    LK_CHECK_EQ(ours.threads(), 1);
 
-  vpx_codec_ctx_t raw;
-  LK_REQUIRE(lktest::rawVp8EncoderInit(&raw, w, h, kbps, fps, -4, 4u));
+    vpx_codec_ctx_t raw;
+    LK_REQUIRE(lktest::rawVp8EncoderInit(&raw, w, h, kbps, fps, -4, options == 0 ? 0u : 4u));
 
-  I420 f(w, h);
-  std::vector<uint8_t> a;
-  int mismatches = 0;
-  for (int i = 0; i < frames; i++) {
-    lktest::talkingHead(f, i, 3);
-    const int64_t ts = i * 1000000LL / fps;
-    const int na = encodeFrame(ours, f, ts, a);
-    std::vector<uint8_t> b;
-    LK_REQUIRE(lktest::rawVp8Encode(&raw, f.y.data(), f.strideY, f.u.data(), f.strideUV, f.v.data(), f.strideUV, w, h,
-                                    ts, fps, i == 0, b));
-    if (na != static_cast<int>(b.size()) || std::memcmp(a.data(), b.data(), b.size()) != 0) mismatches++;
+    I420 f(w, h);
+    std::vector<uint8_t> a;
+    int mismatches = 0;
+    for (int i = 0; i < frames; i++) {
+      lktest::talkingHead(f, i, 3);
+      const int64_t ts = i * 1000000LL / fps;
+      const int na = encodeFrame(ours, f, ts, a);
+      std::vector<uint8_t> b;
+      LK_REQUIRE(lktest::rawVp8Encode(&raw, f.y.data(), f.strideY, f.u.data(), f.strideUV, f.v.data(), f.strideUV, w,
+                                      h, ts, fps, i == 0, b));
+      if (na != static_cast<int>(b.size()) || std::memcmp(a.data(), b.data(), b.size()) != 0) mismatches++;
+    }
+    vpx_codec_destroy(&raw);
+    LK_CHECK_MSG(mismatches == 0, "options %d: %d of %d frames differ from raw libvpx", options, mismatches, frames);
   }
-  vpx_codec_destroy(&raw);
-  LK_CHECK_EQ(mismatches, 0);
 }
 
+// media-core.md §7: at h480 (500 kb/s) and h720 (1.7 Mb/s), Y-PSNR >= 43 dB on clean synthetic content
+// and >= 38 dB on noisy (+-4) content, rate within 5 %, 0 encoder drops in 60 s.
+//  - Clean content (what a rendered avatar is) with the default options: denoiser off.
+//  - Noisy content (what a camera gives) with the denoiser on, as a camera source should set it.
+//  - The denoiser's cost on clean content (why it is off by default) is printed, not checked.
+// h480 runs 60 s (1800 frames) so that "0 drops in 60 s" is what is checked; h720 runs 10 s.
+//
+// Switch: in the sanitizer build (LK_SANITIZED_BUILD, set by tests/CMakeLists.txt when LK_SANITIZE is
+// on) libvpx is generic C at -O1 under ASan, about 110 ms per 640x480 frame: 1800 frames would take
+// 3.5 min per case. There every case runs 30 frames, h720 and the printed-only case are left out, and
+// the PSNR bar is loosened by 3 dB: that build checks memory safety, the bars belong to the release
+// build. The test says so in its output.
 LK_TEST(vp8_livekit_presets_rate_and_psnr) {
-  // media-core.md §7: at h480 (500 kb/s) and h720 (1.7 Mb/s), Y-PSNR >= 43 dB on clean synthetic content
-  // and >= 38 dB on noisy (+-4) content, rate within 5 %, no dropped frames. Clean content is measured
-  // without the denoiser (as the reference figures were); noisy content with libwebrtc's default
-  // adaptive denoiser. The denoiser's cost on clean rendered content is printed, not checked.
-  struct Case { int w, h, kbps, noise, options; double minPsnr; };
-  const Case cases[] = {{640, 480, 500, 0, kVp8NoDenoising, 43.0}, {640, 480, 500, 4, 0, 38.0},
-                        {1280, 720, 1700, 0, kVp8NoDenoising, 43.0}, {1280, 720, 1700, 4, 0, 38.0},
-                        {640, 480, 500, 0, 0, 0.0}};
-  const int frames = kSanitized ? 30 : 300;
+  struct Case { int w, h, kbps, noise, options, seconds; double minPsnr; };
+  const Case cases[] = {{640, 480, 500, 0, 0, 60, 43.0},
+                        {640, 480, 500, 4, kVp8Denoising, 60, 38.0},
+                        {1280, 720, 1700, 0, 0, 10, 43.0},
+                        {1280, 720, 1700, 4, kVp8Denoising, 10, 38.0},
+                        {640, 480, 500, 0, kVp8Denoising, 10, 0.0}};
+  if (kSanitized) {
+    LK_NOTE("sanitizer build (LK_SANITIZED_BUILD): 30 frames per case, h480 only, PSNR bar - 3 dB; the 60 s "
+            "no-drop runs and the h720 cases run in the release build only");
+  }
   for (const auto& c : cases) {
     if (kSanitized && (c.w > 640 || c.minPsnr == 0.0)) continue;
+    const int frames = kSanitized ? 30 : c.seconds * 30;
     const auto r = runPreset(c.w, c.h, c.kbps, frames, c.noise, c.options);
-    LK_NOTE("%dx%d %d kb/s %s, denoiser %s: %.1f kb/s, Y-PSNR %.2f dB, %lld dropped", c.w, c.h, c.kbps,
-            c.noise ? "noisy" : "clean", (c.options & kVp8NoDenoising) ? "off" : "on", r.kbps, r.psnr,
+    LK_NOTE("%dx%d %d kb/s %s, denoiser %s, %d frames: %.1f kb/s, Y-PSNR %.2f dB, %lld dropped", c.w, c.h, c.kbps,
+            c.noise ? "noisy" : "clean", (c.options & kVp8Denoising) ? "on" : "off (default)", frames, r.kbps, r.psnr,
             static_cast<long long>(r.drops));
-    // The sanitizer build runs 30 frames through a generic-C, -O1 libvpx: it checks memory safety, and the
-    // quality bars (which belong to the shipped build) only loosely.
     LK_CHECK_GE(r.psnr, kSanitized ? c.minPsnr - 3.0 : c.minPsnr);
     LK_CHECK_EQ(r.drops, 0);
     if (!kSanitized) LK_CHECK_NEAR(r.kbps, c.kbps, c.kbps * 0.05);
@@ -273,6 +288,16 @@ LK_TEST(vp8_header_parsing_and_bad_arguments) {
   LK_CHECK(threw);
   threw = false;
   try { Vp8Encoder e(10, 10, 5, 30, kVp8CpuUsedAuto, 0, 0); } catch (const std::invalid_argument&) { threw = true; }
+  LK_CHECK(threw);
+  threw = false;
+  try {
+    Vp8Encoder e(64, 48, 200, 30, kVp8CpuUsedAuto, 0, kVp8Denoising | kVp8NoDenoising);
+  } catch (const std::invalid_argument& ex) {
+    threw = std::strstr(ex.what(), "contradict") != nullptr;
+  }
+  LK_CHECK(threw);
+  threw = false;
+  try { Vp8Encoder e(64, 48, 200, 30, kVp8CpuUsedAuto, 0, 32); } catch (const std::invalid_argument&) { threw = true; }
   LK_CHECK(threw);
   threw = false;
   try { Vp8Decoder d(0, 0, 100); } catch (const std::invalid_argument&) { threw = true; }
