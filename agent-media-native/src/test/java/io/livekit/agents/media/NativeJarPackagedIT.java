@@ -14,6 +14,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -66,9 +67,24 @@ class NativeJarPackagedIT {
     cmd.add(String.join(File.pathSeparator, classPath));
     cmd.add(PackagedSmoke.class.getName());
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), out);
+    // read on a thread of its own: a JVM that hangs with its output open must fail the test, not hang it
+    CompletableFuture<String> out = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (InputStream in = p.getInputStream()) {
+        out.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException | RuntimeException e) {
+        out.completeExceptionally(e);
+      }
+    }, "packaged-smoke-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the smoke JVM ended within 120 s; output so far: %s",
+          out.getNow("(still reading)")).isTrue();
+      return new Run(p.exitValue(), out.get(60, TimeUnit.SECONDS));
+    } finally {
+      p.destroyForcibly();  // a no-op once it ended; otherwise it must not outlive the test
+    }
   }
 
   /** The class path of a user: the two jars, JavaCPP, slf4j-api, and the smoke test class. */
