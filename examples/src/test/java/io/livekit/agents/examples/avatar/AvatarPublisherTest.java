@@ -112,7 +112,7 @@ class AvatarPublisherTest {
         user.speak(false);
 
         // 3. the avatar talks again
-        await("the avatar talks again after the user stopped", Duration.ofSeconds(10),
+        await("the avatar talks again after the user stopped", Duration.ofSeconds(30),
                 () -> rec.firstLouder(LOUD_RMS, speakTo) > 0);
 
         checkVoice(rec, heard);
