@@ -104,11 +104,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       case 6:
       case 7: {  // pull, time moves by 0..255 ms, sometimes backwards
-        const int step = in.u8();
-        now += (op & 0x80) ? -static_cast<int64_t>(step) * 100000 : static_cast<int64_t>(step) * 1000000;
-        const bool small = (op & 0x40) != 0;
-        const int r = jb->pull(now, pcm.data(), small ? frameValues - 1 : frameValues);
-        lkfuzz::require(small ? r == lkmedia::kBufferTooSmall : r > 0);
+        const lkfuzz::PullStep pull = lkfuzz::pullStep(in, op, now);
+        now = pull.now;
+        const int r = jb->pull(now, pcm.data(), pull.small ? frameValues - 1 : frameValues);
+        lkfuzz::require(pull.small ? r == lkmedia::kBufferTooSmall : r > 0);
         break;
       }
       default: {

@@ -26,6 +26,18 @@ struct Input {
   }
 };
 
+// A pull operation read from the input: the clock moves by 0..255 ms, or back by 0..25.5 ms when bit 7
+// of `op` is set (callers' clocks are not always monotonic); bit 6 asks for an output buffer one
+// value too small.
+struct PullStep {
+  int64_t now;
+  bool small;
+};
+inline PullStep pullStep(Input& in, uint8_t op, int64_t now) {
+  const int64_t step = in.u8();
+  return {now + ((op & 0x80) ? -step * 100000 : step * 1000000), (op & 0x40) != 0};
+}
+
 // Aborts (a finding) when an invariant does not hold.
 inline void require(bool ok) {
   if (!ok) std::abort();
