@@ -43,12 +43,22 @@ class Vp8Test {
 
   @Test
   void encodeDecodeRoundTripAtTheH480Preset() {
+    // The defaults (denoiser off, for rendered content) meet media-core.md's clean-content bar of 43 dB.
+    double plain = roundTripAtH480(Vp8Encoder.builder(640, 480).bitrateKbps(500));
+    assertThat(plain).isGreaterThan(43.0);
+    // The denoiser, when asked for, reaches libvpx: on clean content it smooths detail away.
+    double denoised = roundTripAtH480(Vp8Encoder.builder(640, 480).bitrateKbps(500).denoising(true));
+    assertThat(denoised).isGreaterThan(38.0).isLessThan(plain - 1.0);
+  }
+
+  /** 3 s of the clean test picture through encoder and decoder; returns the mean Y-PSNR. */
+  private static double roundTripAtH480(Vp8Encoder.Builder builder) {
     Planes src = new Planes(640, 480, 0);
     Planes dst = new Planes(640, 480, 8);
     ByteBuffer frame = ByteBuffer.allocateDirect(Vp8Encoder.maxEncodedSize(640, 480));
     long bytes = 0;
     double psnr = 0;
-    try (Vp8Encoder enc = Vp8Encoder.builder(640, 480).bitrateKbps(500).denoising(false).build();
+    try (Vp8Encoder enc = builder.build();
         Vp8Decoder dec = Vp8Decoder.builder().build()) {
       for (int i = 0; i < 90; i++) {
         src.draw(i);
@@ -61,12 +71,12 @@ class Vp8Test {
         dec.copyTo(dst.y, dst.strideY, dst.u, dst.strideUv, dst.v, dst.strideUv, 640, 480);
         psnr += TestMedia.psnrY(src.y, src.strideY, dst.y, dst.strideY, 640, 480);
       }
-      assertThat(psnr / 90).isGreaterThan(40.0);
       assertThat(bytes * 8 / 3.0 / 1000).isBetween(500 * 0.8, 500 * 1.1);
       assertThat(enc.framesEncoded()).isEqualTo(90);
       assertThat(enc.framesDropped()).isZero();
       assertThat(enc.cpuUsed()).isEqualTo(-6);
     }
+    return psnr / 90;
   }
 
   @Test
