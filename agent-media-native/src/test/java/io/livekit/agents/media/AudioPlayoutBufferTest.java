@@ -3,7 +3,6 @@ package io.livekit.agents.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ShortBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -212,22 +211,13 @@ class AudioPlayoutBufferTest {
     try (AudioPlayoutBuffer b = AudioPlayoutBuffer.builder(48000, 1).build()) {
       ShortBuffer pcm = TestMedia.shorts(480);
       ShortBuffer out = TestMedia.shorts(480);
-      com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      long tid = Thread.currentThread().getId();
-      long before = 0;
-      long t = 0;
-      for (int round = 0; round < 2; round++) {
-        if (round == 1) {
-          before = threads.getThreadAllocatedBytes(tid);
-        }
-        for (int i = 0; i < 50_000; i++, t += 10 * MS) {
-          pcm.clear();
-          b.tryWrite(pcm);
-          out.clear();
-          b.tick(t, out);
-        }
-      }
-      assertThat(threads.getThreadAllocatedBytes(tid) - before).isLessThan(16 * 1024);
+      long allocated = TestMedia.allocatedInSteadyState(50_000, i -> {
+        pcm.clear();
+        b.tryWrite(pcm);
+        out.clear();
+        b.tick(i * 10 * MS, out);
+      });
+      assertThat(allocated).isLessThan(16 * 1024);
     }
   }
 

@@ -3,7 +3,6 @@ package io.livekit.agents.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,27 +190,19 @@ class AvPacerTest {
         public void onAudioFrame(ShortBuffer f, long nowNanos) {}
       });
       ShortBuffer chunk = TestMedia.shorts(1600);
-      com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      long tid = Thread.currentThread().getId();
-      long before = 0;
-      long now = 0;
-      long written = 0;
-      for (int round = 0; round < 2; round++) {
-        if (round == 1) {
-          before = threads.getThreadAllocatedBytes(tid);
+      long[] now = {0};
+      long[] written = {0};
+      long allocated = TestMedia.allocatedInSteadyState(20_000, i -> {
+        chunk.clear();
+        if (audio.tryWrite(chunk) > 0) {
+          pacer.tryPushVideo(frame, written[0]);
+          written[0] += 1600;
         }
-        for (int i = 0; i < 20_000; i++) {
-          chunk.clear();
-          if (audio.tryWrite(chunk) > 0) {
-            pacer.tryPushVideo(frame, written);
-            written += 1600;
-          }
-          long wake = pacer.nextWakeNanos();
-          now = Math.max(now, wake == Long.MIN_VALUE ? 0 : wake);
-          pacer.step(now);
-        }
-      }
-      assertThat(threads.getThreadAllocatedBytes(tid) - before).isLessThan(16 * 1024);
+        long wake = pacer.nextWakeNanos();
+        now[0] = Math.max(now[0], wake == Long.MIN_VALUE ? 0 : wake);
+        pacer.step(now[0]);
+      });
+      assertThat(allocated).isLessThan(16 * 1024);
       pacer.close();
     }
   }

@@ -2,7 +2,6 @@ package io.livekit.agents.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -38,31 +37,21 @@ class JitterBufferSlicesTest {
     try (JitterBuffer jb = JitterBuffer.create(JitterBufferOptions.packets(48000))) {
       ByteBuffer out = ByteBuffer.allocateDirect(1500);
       JitterBufferPacket info = new JitterBufferPacket();
-      com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      long tid = Thread.currentThread().getId();
-      int seq = 0;
-      long before = 0;
-      for (int round = 0; round < 2; round++) {
-        if (round == 1) {
-          before = threads.getThreadAllocatedBytes(tid);
+      long allocated = TestMedia.allocatedInSteadyState(100_000, seq -> {
+        ByteBuffer slice = slices[seq % SLICES];
+        writePacket(slice, seq);
+        if (jb.push(slice, seq) != JitterBuffer.PushResult.INSERTED) {
+          throw new AssertionError("packet " + seq + " was not inserted");
         }
-        for (int i = 0; i < 100_000; i++, seq++) {
-          ByteBuffer slice = slices[seq % SLICES];
-          writePacket(slice, seq);
-          if (jb.push(slice, seq) != JitterBuffer.PushResult.INSERTED) {
-            throw new AssertionError("packet " + seq + " was not inserted");
-          }
-          out.clear();
-          if (jb.popPacket(seq, out, info) != PAYLOAD) {
-            throw new AssertionError("packet " + seq + " did not come out");
-          }
-          if ((info.firstSequence() & 0xffff) != (seq & 0xffff) || out.get(out.position()) != (byte) seq
-              || out.get(out.position() + PAYLOAD - 1) != (byte) (seq + PAYLOAD - 1)) {
-            throw new AssertionError("packet " + seq + " came out wrong: seq " + info.firstSequence());
-          }
+        out.clear();
+        if (jb.popPacket(seq, out, info) != PAYLOAD) {
+          throw new AssertionError("packet " + seq + " did not come out");
         }
-      }
-      long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        if ((info.firstSequence() & 0xffff) != (seq & 0xffff) || out.get(out.position()) != (byte) seq
+            || out.get(out.position() + PAYLOAD - 1) != (byte) (seq + PAYLOAD - 1)) {
+          throw new AssertionError("packet " + seq + " came out wrong: seq " + info.firstSequence());
+        }
+      });
       assertThat(allocated).as("bytes allocated by 100000 push+pop of distinct slices").isLessThan(16 * 1024);
     }
   }

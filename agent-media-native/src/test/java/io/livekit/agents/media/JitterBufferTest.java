@@ -3,7 +3,6 @@ package io.livekit.agents.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
 import org.junit.jupiter.api.BeforeAll;
@@ -189,24 +188,14 @@ class JitterBufferTest {
       rtp(packet, 0, 0, 1, false, payload, 100);
       ByteBuffer out = TestMedia.bytes(1500);
       JitterBufferPacket info = new JitterBufferPacket();
-      com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      long tid = Thread.currentThread().getId();
-      int seq = 0;
-      long before = 0;
-      for (int round = 0; round < 2; round++) {
-        if (round == 1) {
-          before = threads.getThreadAllocatedBytes(tid);
+      long allocated = TestMedia.allocatedInSteadyState(200_000, seq -> {
+        packet.putShort(2, (short) seq);
+        packet.putInt(4, seq * 960);
+        jb.push(packet, seq);
+        if (jb.popPacket(seq, out, info) != 100) {
+          throw new AssertionError("packet " + seq + " did not come out");
         }
-        for (int i = 0; i < 200_000; i++, seq++) {
-          packet.putShort(2, (short) seq);
-          packet.putInt(4, seq * 960);
-          jb.push(packet, seq);
-          if (jb.popPacket(seq, out, info) != 100) {
-            throw new AssertionError("packet " + seq + " did not come out");
-          }
-        }
-      }
-      long allocated = threads.getThreadAllocatedBytes(tid) - before;
+      });
       assertThat(allocated).as("bytes allocated by 200000 push+pop").isLessThan(16 * 1024);
     }
   }

@@ -4,10 +4,29 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
+import java.util.function.IntConsumer;
 
 /** Direct buffers and deterministic test signals for the media tests. */
 final class TestMedia {
   private TestMedia() {}
+
+  /**
+   * Runs {@code step} with i = 0 .. 2n-1 on this thread and returns the bytes this thread allocated during
+   * the second half (the first warms up: classes loaded, code compiled, caches filled).
+   */
+  static long allocatedInSteadyState(int n, IntConsumer step) {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    long before = 0;
+    for (int i = 0; i < 2 * n; i++) {
+      if (i == n) {
+        before = threads.getThreadAllocatedBytes(tid);
+      }
+      step.accept(i);
+    }
+    return threads.getThreadAllocatedBytes(tid) - before;
+  }
 
   static ShortBuffer shorts(int n) {
     return ByteBuffer.allocateDirect(n * 2).order(ByteOrder.nativeOrder()).asShortBuffer();
