@@ -1,5 +1,6 @@
 package io.livekit.agents.internal.rtc;
 
+import io.livekit.agents.internal.TestThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -171,7 +172,7 @@ class LocalMediaPathTest {
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
-    });
+    }, TestThreads.PER_TASK);
     // 25 frames, one per 40 ms: frame k belongs to audio frame 4k (value 4k + 1); its Y value is 20 + 8k
     for (int k = 0; k < 25; k++) {
       byte y = (byte) (20 + 8 * k);

@@ -1,5 +1,6 @@
 package io.livekit.agents.internal.rtc;
 
+import io.livekit.agents.internal.TestThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.livekit.agents.media.MediaNatives;
@@ -86,7 +87,7 @@ class PlayoutQueueTest {
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
-    });
+    }, TestThreads.PER_TASK);
   }
 
   @ParameterizedTest

@@ -1,5 +1,6 @@
 package io.livekit.agents.internal.worker;
 
+import io.livekit.agents.internal.TestThreads;
 import io.livekit.agents.AgentException;
 import io.livekit.agents.JobContext;
 import io.livekit.agents.JobHandler;
@@ -444,7 +445,7 @@ class JobRoomTest {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, TestThreads.PER_TASK);
     }
 
     private void awaitLog(String entry) throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.livekit.agents.internal.worker;
 
+import io.livekit.agents.internal.TestThreads;
 import io.livekit.agents.AgentException;
 import io.livekit.agents.JobHandler;
 import io.livekit.agents.JobInfo;
@@ -115,7 +116,7 @@ class JobRunnerTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, TestThreads.PER_TASK);
         assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(ctx.cancel("terminated by the server", JobContextImpl.CancelCause.SERVER)).isTrue();
         assertThat(ctx.cancel("again", JobContextImpl.CancelCause.SERVER)).as("only once").isFalse();
