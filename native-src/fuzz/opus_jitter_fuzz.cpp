@@ -4,7 +4,7 @@
 // (20 ms with LBRR, 10 ms stereo, 60 ms), real packets with corrupted bytes, garbage payloads and raw
 // garbage RTP, pulls at odd times (also backwards) and too-small output buffers, resets and minimum
 // delays. Real packets make libopus decode, FEC-decode, conceal and time-stretch real audio, which a
-// stub decoder (buffers_audio_jitter_fuzz) cannot.
+// synthetic decoder (buffers_audio_jitter_fuzz) cannot.
 //
 // Input: a little program read front to back (lkfuzz::Input): a setup block, then operations.
 // Seeds: media_fuzz_seeds opus_jitter <dir> (programs around real packets from our own encoder).
